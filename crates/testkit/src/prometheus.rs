@@ -1,0 +1,283 @@
+//! A real Prometheus serving series a test asks for.
+
+use std::fmt::Write as _;
+use std::process::Command;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use nix::sys::signal::Signal;
+use tempfile::TempDir;
+
+use crate::error::{Error, Result};
+use crate::http::get_tcp;
+use crate::process::{Supervised, find_binary, free_port, run, wait_until};
+
+const SERVICE: &str = "prometheus";
+
+/// One series to load: a metric name, labels and a constant value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    name: String,
+    labels: Vec<(String, String)>,
+    value: f64,
+}
+
+impl Series {
+    /// A series of metric `name` with no labels and value 1.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            labels: Vec::new(),
+            value: 1.0,
+        }
+    }
+
+    /// Adds a label.
+    #[must_use]
+    pub fn label(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.labels.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the value (1 by default).
+    #[must_use]
+    pub fn value(mut self, value: f64) -> Self {
+        self.value = value;
+        self
+    }
+
+    /// `count` distinct series of metric `name`, told apart by `label`
+    /// (`label="0"`, `label="1"`, ...): a metric of known cardinality.
+    pub fn many(name: &str, label: &str, count: usize) -> Vec<Self> {
+        (0..count)
+            .map(|i| Series::new(name).label(label, i.to_string()))
+            .collect()
+    }
+}
+
+/// A Prometheus for tests: the series are written as OpenMetrics text,
+/// loaded with `promtool tsdb create-blocks-from openmetrics`, and served by
+/// `prometheus` on a free loopback port over that TSDB (no scraping).
+///
+/// Samples run from ten minutes before start-up to [`PrometheusBuilder::horizon`]
+/// after it, every four minutes, so an instant query at "now" sees every
+/// series (the lookback is five minutes) for the whole test.
+#[derive(Debug)]
+pub struct Prometheus {
+    base_url: String,
+    // Stop the server before its directory goes.
+    _process: Supervised,
+    _dir: TempDir,
+}
+
+/// Options for [`Prometheus`].
+#[derive(Debug, Clone)]
+pub struct PrometheusBuilder {
+    series: Vec<Series>,
+    horizon: Duration,
+}
+
+impl Default for PrometheusBuilder {
+    fn default() -> Self {
+        Self {
+            series: Vec::new(),
+            horizon: Duration::from_secs(3600),
+        }
+    }
+}
+
+impl PrometheusBuilder {
+    /// Adds series to load.
+    #[must_use]
+    pub fn series(mut self, series: impl IntoIterator<Item = Series>) -> Self {
+        self.series.extend(series);
+        self
+    }
+
+    /// How long after start-up the series stay visible (1 h by default).
+    #[must_use]
+    pub fn horizon(mut self, horizon: Duration) -> Self {
+        self.horizon = horizon;
+        self
+    }
+
+    /// Loads the series and starts the server; returns once `/-/ready` answers.
+    pub fn start(self) -> Result<Prometheus> {
+        let promtool = find_binary(SERVICE, "promtool", "prometheus", &[])?;
+        let prometheus = find_binary(SERVICE, "prometheus", "prometheus", &[])?;
+        let dir = tempfile::Builder::new()
+            .prefix("busflow-prom-")
+            .tempdir()
+            .map_err(|e| Error::io(SERVICE, "create temp dir", e))?;
+        let data = dir.path().join("data");
+        let config = dir.path().join("prometheus.yml");
+        std::fs::write(&config, "global:\n  evaluation_interval: 1m\n")
+            .map_err(|e| Error::io(SERVICE, "write prometheus.yml", e))?;
+
+        if !self.series.is_empty() {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            let text = openmetrics(&self.series, now, self.horizon)?;
+            let input = dir.path().join("series.om");
+            std::fs::write(&input, text).map_err(|e| Error::io(SERVICE, "write series.om", e))?;
+            run(
+                SERVICE,
+                Command::new(&promtool)
+                    .args(["tsdb", "create-blocks-from", "openmetrics"])
+                    .arg(&input)
+                    .arg(&data),
+            )?;
+            let _ = std::fs::remove_file(&input);
+        }
+
+        let mut last = None;
+        for _ in 0..3 {
+            let port = free_port(SERVICE)?;
+            let mut command = Command::new(&prometheus);
+            command
+                .arg(format!("--config.file={}", config.display()))
+                .arg(format!("--storage.tsdb.path={}", data.display()))
+                .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+                .arg("--storage.tsdb.retention.time=30d")
+                .arg("--log.level=warn");
+            let log = dir.path().join(format!("prometheus-{port}.log"));
+            let mut process =
+                Supervised::spawn(SERVICE, command, log, Signal::SIGTERM, dir.path())?;
+            let ready = wait_until(
+                SERVICE,
+                &mut process,
+                Duration::from_secs(60),
+                || match get_tcp(port, "/-/ready")? {
+                    (200, _) => Ok(()),
+                    (status, body) => Err(format!("/-/ready answered {status}: {body:.100}")),
+                },
+            );
+            match ready {
+                Ok(()) => {
+                    return Ok(Prometheus {
+                        base_url: format!("http://127.0.0.1:{port}"),
+                        _process: process,
+                        _dir: dir,
+                    });
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::service(SERVICE, "no start attempted")))
+    }
+}
+
+impl Prometheus {
+    /// Options: the series to load and how long they stay visible.
+    pub fn builder() -> PrometheusBuilder {
+        PrometheusBuilder::default()
+    }
+
+    /// Starts a server serving `series`.
+    pub fn start(series: impl IntoIterator<Item = Series>) -> Result<Self> {
+        Self::builder().series(series).start()
+    }
+
+    /// The base URL (`http://127.0.0.1:PORT`), for `/api/v1/...` requests.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+}
+
+/// The series as OpenMetrics text, grouped by metric family.
+fn openmetrics(series: &[Series], now: u64, horizon: Duration) -> Result<String> {
+    let mut families: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+    families.sort_unstable();
+    families.dedup();
+    let start = now.saturating_sub(600);
+    let end = now + horizon.as_secs();
+    let stamps: Vec<u64> = (start..=end).step_by(240).chain([now]).collect();
+    let mut out = String::new();
+    for family in families {
+        if !valid_metric_name(family) {
+            return Err(Error::service(
+                SERVICE,
+                format!("invalid metric name {family:?}"),
+            ));
+        }
+        let _ = writeln!(out, "# TYPE {family} gauge");
+        let members: Vec<&Series> = series.iter().filter(|s| s.name == family).collect();
+        let mut rendered = Vec::with_capacity(members.len());
+        for s in members {
+            let mut line = family.to_owned();
+            if !s.labels.is_empty() {
+                line.push('{');
+                for (i, (k, v)) in s.labels.iter().enumerate() {
+                    if !valid_label_name(k) {
+                        return Err(Error::service(SERVICE, format!("invalid label name {k:?}")));
+                    }
+                    if i > 0 {
+                        line.push(',');
+                    }
+                    let _ = write!(line, "{k}=\"{}\"", escape(v));
+                }
+                line.push('}');
+            }
+            rendered.push((line, s.value));
+        }
+        let mut sorted_stamps = stamps.clone();
+        sorted_stamps.sort_unstable();
+        sorted_stamps.dedup();
+        for (line, value) in &rendered {
+            for t in &sorted_stamps {
+                let _ = writeln!(out, "{line} {value} {t}");
+            }
+        }
+    }
+    out.push_str("# EOF\n");
+    Ok(out)
+}
+
+fn escape(v: &str) -> String {
+    v.replace('\\', r"\\")
+        .replace('"', "\\\"")
+        .replace('\n', r"\n")
+}
+
+fn valid_metric_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || c == ':')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+}
+
+fn valid_label_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_families_once_and_escapes_values() {
+        let series = vec![
+            Series::new("a").label("x", "1"),
+            Series::new("b").label("path", "q\"\\\n").value(2.5),
+            Series::new("a").label("x", "2"),
+        ];
+        let text = openmetrics(&series, 10_000, Duration::from_secs(0)).expect("valid");
+        assert_eq!(text.matches("# TYPE a gauge").count(), 1);
+        assert!(text.contains(r#"b{path="q\"\\\n"} 2.5 10000"#), "{text}");
+        assert!(text.ends_with("# EOF\n"));
+    }
+
+    #[test]
+    fn rejects_invalid_names() {
+        assert!(openmetrics(&[Series::new("1bad")], 0, Duration::ZERO).is_err());
+        assert!(
+            openmetrics(
+                &[Series::new("ok").label("bad-label", "v")],
+                0,
+                Duration::ZERO
+            )
+            .is_err()
+        );
+    }
+}

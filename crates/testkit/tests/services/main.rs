@@ -1,0 +1,6 @@
+//! The testkit's own tests: each service started and used for real.
+
+mod dockerd;
+mod postgres;
+mod prometheus;
+mod s3;
