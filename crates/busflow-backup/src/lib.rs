@@ -1,1 +1,22 @@
-//! tbd
+//! busflow-backup: PostgreSQL dumps in S3: naming, retention, the producer and the streaming verify.
+//!
+//! The clauses this crate enforces are those of `CONTRACTS.md` whose IDs
+//! start with `BACKUP-`. Each is a [`Rule`] in [`RULES`], the crate's
+//! catalog, so that users can select, silence and document rules by ID.
+//!
+//! ```
+//! use busflow_backup::{Rule, Severity};
+//!
+//! let rule = Rule::find("BACKUP-001")?;
+//! assert_eq!(rule.id, "BACKUP-001");
+//! assert!(rule.severity >= Severity::Info);
+//! assert!(Rule::find("NO-SUCH-001").is_err());
+//! # Ok::<(), busflow_backup::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod catalog;
+mod error;
+
+pub use catalog::{RULES, Rule, RuleKind, Severity};
+pub use error::{Error, ErrorKind};

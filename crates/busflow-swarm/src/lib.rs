@@ -1,1 +1,22 @@
-//! tbd
+//! busflow-swarm: the Swarm-on-Hetzner topology, its Terraform module and stack files, and the Docker Engine operations on it.
+//!
+//! The clauses this crate enforces are those of `CONTRACTS.md` whose IDs
+//! start with `SWARM-`. Each is a [`Rule`] in [`RULES`], the crate's
+//! catalog, so that users can select, silence and document rules by ID.
+//!
+//! ```
+//! use busflow_swarm::{Rule, Severity};
+//!
+//! let rule = Rule::find("SWARM-TF-001")?;
+//! assert_eq!(rule.id, "SWARM-TF-001");
+//! assert!(rule.severity >= Severity::Info);
+//! assert!(Rule::find("NO-SUCH-001").is_err());
+//! # Ok::<(), busflow_swarm::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+mod catalog;
+mod error;
+
+pub use catalog::{RULES, Rule, RuleKind, Severity};
+pub use error::{Error, ErrorKind};

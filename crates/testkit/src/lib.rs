@@ -22,6 +22,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod contracts;
 mod dockerd;
 mod error;
 mod http;
@@ -31,6 +32,7 @@ mod prometheus;
 mod s3;
 mod tls;
 
+pub use contracts::{clause_ids, shared_dir};
 pub use dockerd::Dockerd;
 pub use error::{Error, Result};
 pub use postgres::{Database, PG_URL_ENV, Postgres, PostgresBuilder};

@@ -1,5 +1,6 @@
 //! The testkit's own tests: each service started and used for real.
 
+mod contracts;
 mod dockerd;
 mod postgres;
 mod prometheus;
