@@ -22,10 +22,10 @@ impl Sources {
     pub fn load(root: &Path, findings: &[Finding]) -> Self {
         let mut sources = Self::new();
         for finding in findings {
-            if !sources.files.contains_key(&finding.file) {
-                if let Ok(text) = std::fs::read_to_string(root.join(&finding.file)) {
-                    sources.files.insert(finding.file.clone(), text);
-                }
+            if !sources.files.contains_key(&finding.file)
+                && let Ok(text) = std::fs::read_to_string(root.join(&finding.file))
+            {
+                sources.files.insert(finding.file.clone(), text);
             }
         }
         sources

@@ -1,35 +1,16 @@
 //! SARIF output validated against the official SARIF 2.1.0 JSON schema.
 //!
 //! The schema is read in place from the `serde-sarif` package (MIT), which
-//! ships the OASIS schema it generates its types from; `cargo metadata`
-//! says where cargo unpacked it.
+//! ships the OASIS schema it generates its types from: cargo unpacked it
+//! under `$CARGO_HOME/registry/src/` to compile this test, at the version
+//! `Cargo.lock` names.
 
 use std::path::PathBuf;
 
 use busflow::{Finding, Format, Report, Severity, Sources, catalog};
 
 fn sarif_schema() -> serde_json::Value {
-    let output = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--offline"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let meta: serde_json::Value = serde_json::from_slice(&output.stdout).expect("metadata JSON");
-    let manifest = meta["packages"]
-        .as_array()
-        .expect("packages")
-        .iter()
-        .find(|p| p["name"] == "serde-sarif")
-        .and_then(|p| p["manifest_path"].as_str())
-        .expect("serde-sarif is a dev-dependency");
-    let path = PathBuf::from(manifest)
-        .with_file_name("src")
-        .join("schema.json");
+    let path = serde_sarif_source().join("src/schema.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut schema: serde_json::Value = serde_json::from_str(&text).expect("schema JSON");
     // Erratum in the published schema: the `language` patterns (of `run` and
@@ -45,10 +26,38 @@ fn sarif_schema() -> serde_json::Value {
     schema
 }
 
+/// Where cargo unpacked the locked `serde-sarif` to build this test.
+fn serde_sarif_source() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
+    let version = lock
+        .split("[[package]]")
+        .find(|p| p.contains("name = \"serde-sarif\""))
+        .and_then(|p| p.lines().find_map(|l| l.strip_prefix("version = \"")))
+        .map(|v| v.trim_end_matches('"').to_owned())
+        .expect("serde-sarif in Cargo.lock");
+    let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(
+        || PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cargo"),
+        PathBuf::from,
+    );
+    let registries = cargo_home.join("registry/src");
+    std::fs::read_dir(&registries)
+        .unwrap_or_else(|e| panic!("{}: {e}", registries.display()))
+        .flatten()
+        .map(|index| index.path().join(format!("serde-sarif-{version}")))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| {
+            panic!(
+                "serde-sarif {version} not unpacked under {}",
+                registries.display()
+            )
+        })
+}
+
 fn replace_strings(value: &mut serde_json::Value, from: &str, to: &str) -> usize {
     match value {
         serde_json::Value::String(s) if s == from => {
-            *s = to.to_owned();
+            to.clone_into(s);
             1
         }
         serde_json::Value::Array(items) => {

@@ -1,6 +1,8 @@
 //! SARIF 2.1.0 for GitHub code scanning: one run, the catalog as the
 //! driver's rules, one result per finding with a relative location.
 
+use std::fmt::Write as _;
+
 use serde_json::{Value, json};
 
 use super::Report;
@@ -98,7 +100,7 @@ fn uri_path(path: &str) -> String {
         if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte) {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out

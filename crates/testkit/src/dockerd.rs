@@ -150,7 +150,7 @@ fn start_daemon() -> Result<(Supervised, TempDir, PathBuf)> {
     wait_until(
         SERVICE,
         &mut process,
-        Duration::from_secs(60),
+        Duration::from_mins(1),
         || match get_unix(&socket, "/_ping")? {
             (200, _) => Ok(()),
             (status, body) => Err(format!("/_ping answered {status}: {body:.100}")),

@@ -238,7 +238,7 @@ pub(crate) fn unmount_below(dir: &Path) {
         .filter_map(|l| l.split(' ').nth(1))
         .filter(|p| Path::new(p).starts_with(dir))
         .collect();
-    points.sort_unstable_by(|a, b| b.len().cmp(&a.len()));
+    points.sort_unstable_by_key(|p| std::cmp::Reverse(p.len()));
     for p in points {
         let _ = nix::mount::umount2(p, nix::mount::MntFlags::MNT_DETACH);
     }
@@ -252,8 +252,7 @@ pub(crate) fn rand_u32() -> u32 {
     h.write_u128(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
+            .map_or(0, |d| d.as_nanos()),
     );
     #[allow(clippy::cast_possible_truncation)]
     {

@@ -80,7 +80,7 @@ impl Default for PrometheusBuilder {
     fn default() -> Self {
         Self {
             series: Vec::new(),
-            horizon: Duration::from_secs(3600),
+            horizon: Duration::from_hours(1),
         }
     }
 }
@@ -146,7 +146,7 @@ impl PrometheusBuilder {
             let ready = wait_until(
                 SERVICE,
                 &mut process,
-                Duration::from_secs(60),
+                Duration::from_mins(1),
                 || match get_tcp(port, "/-/ready")? {
                     (200, _) => Ok(()),
                     (status, body) => Err(format!("/-/ready answered {status}: {body:.100}")),
