@@ -22,6 +22,18 @@ pub enum Error {
         /// The pattern given.
         pattern: String,
     },
+    /// An input that could not be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: std::path::PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The path to check is not a folder.
+    #[error("{}: not a directory", .0.display())]
+    NotADirectory(std::path::PathBuf),
 }
 
 impl Error {

@@ -28,6 +28,7 @@ mod catalog;
 mod error;
 mod exit;
 mod finding;
+pub mod preflight;
 mod render;
 mod select;
 mod sources;

@@ -1,54 +1,55 @@
-//! The `preflight` example, run as a process: the README's main job.
+//! The preflight gate (the README's main job) end to end, on the reference
+//! repository and on a repository made for the test.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::path::Path;
 
-/// `cargo test` builds the examples before it runs the tests; the binary
-/// sits in `target/<profile>/examples/`, beside this test's `deps/`.
-fn preflight(args: &[&str]) -> Output {
-    let exe = std::env::current_exe().expect("test exe");
-    let bin: PathBuf = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .map(|profile| profile.join("examples/preflight"))
-        .expect("target layout");
-    assert!(
-        bin.is_file(),
-        "{} not built; run through `cargo test`",
-        bin.display()
-    );
-    Command::new(bin)
-        .args(args)
-        .output()
-        .expect("preflight runs")
+use busflow::{ExitStatus, Format, Selection, Severity, catalog, preflight};
+
+fn ids(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_owned()).collect()
 }
 
 #[test]
 fn the_reference_infrastructure_passes() {
-    let out = preflight(&[]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/infra");
+    let rules = catalog();
+    let run = preflight::run(&root, &Selection::default(), &rules).expect("runs");
+    assert!(
+        run.sources.iter().count() > 0,
+        "no files read under {}",
+        root.display()
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("0 errors"));
+    assert_eq!(
+        run.report.findings(),
+        &[],
+        "the reference repository must be clean"
+    );
+    assert_eq!(
+        ExitStatus::for_findings(run.report.findings(), Severity::Info),
+        ExitStatus::Clean
+    );
 }
 
 #[test]
 fn a_suppression_of_an_unknown_rule_is_reported_with_its_place() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir_all(dir.path().join("terraform")).expect("mkdir");
+    std::fs::create_dir_all(dir.path().join(".git")).expect("mkdir");
     std::fs::write(
         dir.path().join("terraform/main.tf"),
         "locals {\n  a = 1 # busflow-ignore: SWARM-TF-999\n}\n",
     )
     .expect("write");
-    let root = dir.path().to_str().expect("utf-8");
+    std::fs::write(
+        dir.path().join(".git/x.yml"),
+        "# busflow-ignore: NOPE-001\n",
+    )
+    .expect("write");
+    let rules = catalog();
 
-    let out = preflight(&[root, "--format", "json", "--fail-on", "warning"]);
-    assert_eq!(out.status.code(), Some(2));
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    let run = preflight::run(dir.path(), &Selection::default(), &rules).expect("runs");
+    let doc: serde_json::Value =
+        serde_json::from_str(&run.report.render(Format::Json, &run.sources, &rules)).expect("JSON");
     let f = &doc["findings"][0];
     assert_eq!(
         (
@@ -64,28 +65,28 @@ fn a_suppression_of_an_unknown_rule_is_reported_with_its_place() {
             Some(11)
         )
     );
+    assert_eq!(
+        doc["findings"].as_array().map(Vec::len),
+        Some(1),
+        "hidden folders are skipped"
+    );
+    assert_eq!(
+        ExitStatus::for_findings(run.report.findings(), Severity::Warning).code(),
+        2
+    );
+    assert_eq!(
+        ExitStatus::for_findings(run.report.findings(), Severity::Error).code(),
+        0
+    );
 
-    // A warning does not fail the default (error) threshold.
-    assert_eq!(preflight(&[root]).status.code(), Some(0));
-    // Ignored by ID: nothing left.
-    let out = preflight(&[
-        root,
-        "--ignore",
-        "BUSFLOW",
-        "--format",
-        "sarif",
-        "--fail-on",
-        "info",
-    ]);
-    assert_eq!(out.status.code(), Some(0));
-    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).expect("SARIF output");
-    assert_eq!(sarif["runs"][0]["results"], serde_json::json!([]));
+    let ignore = Selection::new(&[], &ids(&["BUSFLOW"]), &rules).expect("valid");
+    let run = preflight::run(dir.path(), &ignore, &rules).expect("runs");
+    assert!(run.report.findings().is_empty());
 }
 
 #[test]
-fn bad_options_and_paths_cannot_run() {
-    assert_eq!(preflight(&["--select", "NOPE-001"]).status.code(), Some(1));
-    let out = preflight(&["/no/such/dir"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/dir: not a directory"));
+fn a_missing_root_cannot_run() {
+    let err = preflight::run(Path::new("/no/such/dir"), &Selection::default(), &catalog())
+        .expect_err("no dir");
+    assert_eq!(err.to_string(), "/no/such/dir: not a directory");
 }
