@@ -17,12 +17,47 @@ pub enum ErrorKind {
         /// The IDs the catalog has, comma-separated.
         known: String,
     },
+    /// The series source could not be reached.
+    #[error("{url}: {detail}")]
+    Transport {
+        /// The endpoint (without credentials).
+        url: String,
+        /// What failed.
+        detail: String,
+    },
+    /// The series source answered with an HTTP error.
+    #[error("{url}: HTTP {status}: {body}")]
+    Http {
+        /// The endpoint.
+        url: String,
+        /// The status code.
+        status: u16,
+        /// The start of the body.
+        body: String,
+    },
+    /// The answer was not what the API documents.
+    #[error("{url}: unexpected answer: {detail}")]
+    BadResponse {
+        /// The endpoint.
+        url: String,
+        /// What was wrong with it.
+        detail: String,
+    },
 }
 
 impl Error {
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
+    }
+
+    /// Whether trying again later may succeed (network errors, 5xx, 429).
+    pub fn is_retryable(&self) -> bool {
+        match &self.kind {
+            ErrorKind::Transport { .. } => true,
+            ErrorKind::Http { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
     }
 
     pub(crate) fn unknown_rule(id: &str, known: String) -> Self {
@@ -32,5 +67,9 @@ impl Error {
                 known,
             },
         }
+    }
+
+    pub(crate) fn from_kind(kind: ErrorKind) -> Self {
+        Self { kind }
     }
 }

@@ -1,22 +1,65 @@
-//! busflow-obs-rules: Prometheus rule files as code: a linter, cardinality budgets, the documented alerts and SLOs.
+//! busflow-obs-rules: Prometheus rule files as code: a promtool-grade linter,
+//! cardinality budgets checked against a live Prometheus or Mimir, the
+//! documented alerts, SLOs and error budgets, and Loki retention.
 //!
-//! The clauses this crate enforces are those of `CONTRACTS.md` whose IDs
-//! start with `OBS-`. Each is a [`Rule`] in [`RULES`], the crate's
-//! catalog, so that users can select, silence and document rules by ID.
+//! The principal function is [`check_rule_file`]: it parses a rule file
+//! (Prometheus `groups:` or a Kubernetes `PrometheusRule`) into a typed
+//! model with positions and returns [`Finding`]s carrying the contract's
+//! clause IDs (`OBS-001` …), each with file, line, column and help. The
+//! checks take a [`Config`] whose defaults are the documented numbers.
 //!
 //! ```
-//! use busflow_obs_rules::{Rule, Severity};
+//! use std::path::Path;
+//! use busflow_obs_rules::{check_rule_file, Config};
 //!
-//! let rule = Rule::find("OBS-001")?;
-//! assert_eq!(rule.id, "OBS-001");
-//! assert!(rule.severity >= Severity::Info);
-//! assert!(Rule::find("NO-SUCH-001").is_err());
-//! # Ok::<(), busflow_obs_rules::Error>(())
+//! let yaml = br#"
+//! groups:
+//!   - name: llm
+//!     rules:
+//!       - alert: LlmTokensHigh
+//!         expr: sum by (tenant_id) (rate(busflow_llm_tokens_total[5m])) > 1000
+//!         labels: {severity: warning}
+//!         annotations: {runbook_url: "https://runbooks.example/llm"}
+//! "#;
+//! let checked = check_rule_file(Path::new("rules/llm.yml"), yaml, &Config::default());
+//! let ids: Vec<_> = checked.findings.iter().map(|f| (f.rule_id, f.line)).collect();
+//! assert_eq!(ids, [("OBS-002", 5)]); // a custom metric without `cardinality_budget`
 //! ```
+//!
+//! # Behaviour
+//!
+//! - Names are validated with Prometheus' legacy (pre-3.0) scheme, the one
+//!   promtool 2.x, Mimir and Loki's rulers apply; UTF-8 names are findings.
+//! - PromQL is parsed by `promql-parser` (Prometheus 3 syntax). Its verdicts
+//!   are compared with the installed `promtool` in the tests; its messages
+//!   are its own.
 #![deny(missing_docs)]
 
 mod catalog;
+mod check;
+mod config;
 mod error;
+mod finding;
+mod model;
+mod names;
+mod policy;
+mod probe;
+mod promql;
+mod series;
+mod template;
+mod validity;
+mod yaml;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
+pub use check::{Checked, check_rule_file};
+pub use config::{Config, CustomMetrics};
 pub use error::{Error, ErrorKind};
+pub use finding::Finding;
+pub use model::{Group, RuleDef, RuleFile, RuleKind as RuleType, Spanned};
+pub use names::parse_duration;
+pub use policy::BUDGET_ANNOTATION;
+pub use probe::{BudgetLine, ProbeReport, declared_budgets, probe};
+pub use promql::{Analysis, Grouping, LabelMatch, MetricName, Selector, analyze};
+pub use series::{Mode, PrometheusSource, SeriesSource};
+pub use template::{TemplateError, check as check_template};
+pub use yaml::Pos;

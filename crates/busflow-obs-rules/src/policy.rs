@@ -1,0 +1,191 @@
+//! The team's rule policy: budgets on custom metrics (OBS-002, OBS-003),
+//! alert metadata (OBS-005) and the label policy (OBS-006).
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::model::{RuleDef, RuleFile, RuleKind};
+use crate::promql::{self, Analysis, MetricName};
+
+/// The annotation that declares a metric's series budget (ADR-027).
+pub const BUDGET_ANNOTATION: &str = "cardinality_budget";
+
+/// Every OBS-002, OBS-003, OBS-005 and OBS-006 finding of `file`.
+pub fn check(file: &RuleFile, config: &Config) -> Vec<Finding> {
+    let path = file.path.as_path();
+    let mut out = Vec::new();
+    for rule in file.groups.iter().flat_map(|g| &g.rules) {
+        let alerting = rule.kind() == RuleKind::Alerting && rule.alert.is_some();
+        let ctx = format!(
+            "{} {:?}",
+            if alerting { "alert" } else { "recording rule" },
+            rule.name()
+        );
+        let analysis = rule
+            .expr
+            .as_ref()
+            .and_then(|e| promql::analyze(&e.value).ok());
+        label_policy(path, rule, analysis.as_ref(), &ctx, config, &mut out);
+        if alerting {
+            alert_metadata(path, rule, &ctx, config, &mut out);
+            if let Some(a) = &analysis {
+                budget(path, rule, a, &ctx, config, &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// OBS-006: unbounded labels set on the rule or kept by its aggregations.
+fn label_policy(
+    path: &Path,
+    rule: &RuleDef,
+    analysis: Option<&Analysis>,
+    ctx: &str,
+    config: &Config,
+    out: &mut Vec<Finding>,
+) {
+    for (k, _) in &rule.labels {
+        if config.is_forbidden_label(&k.value) {
+            out.push(
+                Finding::new("OBS-006", path, k.pos, format!("{ctx} sets unbounded label `{}`", k.value))
+                    .help("drop the label: per-user, per-request, trace and URL values grow without bound; put them in logs or traces"),
+            );
+        }
+    }
+    let (Some(a), Some(expr)) = (analysis, &rule.expr) else {
+        return;
+    };
+    for g in a.groupings.iter().filter(|g| g.by) {
+        for l in g.labels.iter().filter(|l| config.is_forbidden_label(l)) {
+            out.push(
+                Finding::new(
+                    "OBS-006",
+                    path,
+                    expr.pos,
+                    format!("{ctx} aggregates `by ({l})`, an unbounded label"),
+                )
+                .help("aggregate by a bounded label (tenant_id, model_version, status) instead"),
+            );
+        }
+    }
+}
+
+/// OBS-005: a runbook and a known severity on every alert.
+fn alert_metadata(path: &Path, rule: &RuleDef, ctx: &str, config: &Config, out: &mut Vec<Finding>) {
+    if rule
+        .annotation("runbook_url")
+        .is_none_or(|v| v.value.trim().is_empty())
+    {
+        out.push(
+            Finding::new(
+                "OBS-005",
+                path,
+                rule.pos,
+                format!("{ctx} has no `runbook_url` annotation"),
+            )
+            .help("add annotations: runbook_url: <link to the runbook section for this alert>"),
+        );
+    }
+    match rule.label("severity") {
+        None => out.push(
+            Finding::new(
+                "OBS-005",
+                path,
+                rule.pos,
+                format!("{ctx} has no `severity` label"),
+            )
+            .help(format!(
+                "add labels: severity: one of {}",
+                config.severities.join(", ")
+            )),
+        ),
+        Some(s) if !config.severities.contains(&s.value) => out.push(
+            Finding::new(
+                "OBS-005",
+                path,
+                s.pos,
+                format!("{ctx} has unknown severity `{}`", s.value),
+            )
+            .help(format!("use one of {}", config.severities.join(", "))),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// OBS-002 and OBS-003: alerts on custom metrics declare an integer budget
+/// within the cap.
+fn budget(
+    path: &Path,
+    rule: &RuleDef,
+    analysis: &Analysis,
+    ctx: &str,
+    config: &Config,
+    out: &mut Vec<Finding>,
+) {
+    let custom: Vec<String> = analysis
+        .selectors
+        .iter()
+        .flat_map(|s| s.names.iter())
+        .filter_map(|n| match n {
+            MetricName::Exact(name) if config.custom_metrics.is_custom(name) => Some(name.clone()),
+            MetricName::Pattern { regex, prefix }
+                if !prefix.is_empty() && config.custom_metrics.is_custom(prefix) =>
+            {
+                Some(format!("~{regex}"))
+            }
+            _ => None,
+        })
+        .collect();
+    if custom.is_empty() {
+        return;
+    }
+    let Some(b) = rule.annotation(BUDGET_ANNOTATION) else {
+        out.push(
+            Finding::new(
+                "OBS-002",
+                path,
+                rule.pos,
+                format!(
+                    "{ctx} reads custom metric {} but declares no `{BUDGET_ANNOTATION}`",
+                    custom.join(", ")
+                ),
+            )
+            .help(format!(
+                "add annotations: {BUDGET_ANNOTATION}: \"<max active series>\" (at most {})",
+                config.budget_cap()
+            )),
+        );
+        return;
+    };
+    match b.value.trim().parse::<u64>() {
+        Err(_) => out.push(
+            Finding::new(
+                "OBS-002",
+                path,
+                b.pos,
+                format!(
+                    "{ctx}: `{BUDGET_ANNOTATION}` {:?} is not an integer",
+                    b.value
+                ),
+            )
+            .help("write the budget as a whole number of series, e.g. \"20000\""),
+        ),
+        Ok(n) if n > config.budget_cap() => out.push(
+            Finding::new(
+                "OBS-003",
+                path,
+                b.pos,
+                format!(
+                    "{ctx}: budget {n} exceeds the cap of {} ({} tenants × {} series)",
+                    config.budget_cap(),
+                    config.tenant_cap,
+                    config.series_per_tenant
+                ),
+            )
+            .help("lower the budget, or drop labels until the metric fits the cap"),
+        ),
+        Ok(_) => {}
+    }
+}

@@ -1,0 +1,312 @@
+//! A YAML document as a tree of nodes that keep their source positions.
+//!
+//! `serde_yaml` is deprecated and drops positions; findings need line and
+//! column, so the tree is built from `saphyr-parser` events. Anchors and
+//! aliases are resolved (an alias node is a copy of its anchor's node, with
+//! the anchor's positions), and `<<` merge keys are merged (explicit keys
+//! win; merged values keep the positions where they were written).
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// A 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    /// Line, from 1.
+    pub line: u32,
+    /// Column in characters, from 1.
+    pub column: u32,
+}
+
+impl Pos {
+    fn from_span(span: &Span) -> Self {
+        Self {
+            line: u32::try_from(span.start.line()).unwrap_or(u32::MAX).max(1),
+            column: u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// A YAML node with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Where the node starts.
+    pub pos: Pos,
+    /// What it holds.
+    pub value: Value,
+}
+
+/// The value of a node.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A scalar: its text and whether it was quoted or a block (not plain).
+    Scalar(String, bool),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in document order (duplicate keys kept, for the checks).
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The scalar text, if this is a scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::Scalar(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a plain scalar YAML reads as null (`~`, `null`, empty).
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar(s, false) if s.is_empty() || s == "~" || s.eq_ignore_ascii_case("null"))
+    }
+
+    /// The entries, if this is a mapping.
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.value {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is a sequence.
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value under `key`, if this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+
+    /// What kind of node this is, for messages.
+    pub fn kind(&self) -> &'static str {
+        match &self.value {
+            Value::Scalar(..) if self.is_null() => "null",
+            Value::Scalar(..) => "a scalar",
+            Value::Seq(_) => "a sequence",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// A YAML syntax error with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Where the parser stopped.
+    pub pos: Pos,
+    /// What it expected.
+    pub message: String,
+}
+
+/// Parses every document of `text`; an empty stream gives no documents.
+pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    let mut builder = Builder::default();
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| SyntaxError {
+            pos: Pos {
+                line: u32::try_from(e.marker().line()).unwrap_or(u32::MAX).max(1),
+                column: u32::try_from(e.marker().col() + 1).unwrap_or(u32::MAX),
+            },
+            message: e.info().to_owned(),
+        })?;
+        builder.push(event, &span)?;
+    }
+    Ok(builder.documents)
+}
+
+#[derive(Default)]
+struct Builder {
+    documents: Vec<Node>,
+    // Open collections: the node being filled, its anchor id, and for maps
+    // a pending key.
+    stack: Vec<(Node, usize, Option<Node>)>,
+    anchors: HashMap<usize, Node>,
+}
+
+impl Builder {
+    fn push(&mut self, event: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
+        let pos = Pos::from_span(span);
+        match event {
+            Event::Scalar(text, style, anchor, _) => {
+                let quoted = !matches!(style, ScalarStyle::Plain);
+                let node = Node {
+                    pos,
+                    value: Value::Scalar(text.into_owned(), quoted),
+                };
+                self.finish(node, anchor);
+            }
+            Event::Alias(id) => {
+                let node = self.anchors.get(&id).cloned().ok_or_else(|| SyntaxError {
+                    pos,
+                    message: "alias to an unknown anchor".to_owned(),
+                })?;
+                self.finish(node, 0);
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.stack.push((
+                    Node {
+                        pos,
+                        value: Value::Seq(Vec::new()),
+                    },
+                    anchor,
+                    None,
+                ));
+            }
+            Event::MappingStart(anchor, _) => {
+                self.stack.push((
+                    Node {
+                        pos,
+                        value: Value::Map(Vec::new()),
+                    },
+                    anchor,
+                    None,
+                ));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((mut node, anchor, _)) = self.stack.pop() {
+                    merge_keys(&mut node);
+                    self.finish(node, anchor);
+                }
+            }
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd => {}
+        }
+        Ok(())
+    }
+
+    /// Places a complete node into its parent (or as a document).
+    fn finish(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.documents.push(node),
+            Some((parent, _, pending)) => match &mut parent.value {
+                Value::Seq(items) => items.push(node),
+                Value::Map(entries) => match pending.take() {
+                    None => *pending = Some(node),
+                    Some(key) => entries.push((key, node)),
+                },
+                Value::Scalar(..) => {}
+            },
+        }
+    }
+}
+
+/// Replaces `<<: {…}` and `<<: [{…}, {…}]` entries of a mapping by the
+/// entries they bring that the mapping does not set itself.
+fn merge_keys(node: &mut Node) {
+    let Value::Map(entries) = &mut node.value else {
+        return;
+    };
+    if !entries
+        .iter()
+        .any(|(k, _)| matches!(&k.value, Value::Scalar(s, false) if s == "<<"))
+    {
+        return;
+    }
+    let (merges, mut own): (Vec<_>, Vec<_>) = std::mem::take(entries)
+        .into_iter()
+        .partition(|(k, _)| matches!(&k.value, Value::Scalar(s, false) if s == "<<"));
+    for (_, source) in merges {
+        let sources = match source.value {
+            Value::Map(m) => vec![m],
+            Value::Seq(items) => items
+                .into_iter()
+                .filter_map(|i| match i.value {
+                    Value::Map(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+            Value::Scalar(..) => Vec::new(),
+        };
+        for map in sources {
+            for (k, v) in map {
+                if !own
+                    .iter()
+                    .any(|(o, _)| o.as_str().is_some() && o.as_str() == k.as_str())
+                {
+                    own.push((k, v));
+                }
+            }
+        }
+    }
+    *entries = own;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_positions_of_keys_and_values() {
+        let docs = parse("groups:\n  - name: a\n    rules: []\n").expect("valid");
+        let groups = docs[0].get("groups").expect("groups");
+        let first = &groups.as_seq().expect("seq")[0];
+        let name = first.get("name").expect("name");
+        assert_eq!(name.as_str(), Some("a"));
+        assert_eq!(
+            name.pos,
+            Pos {
+                line: 2,
+                column: 11
+            }
+        );
+        let (key, _) = &first.as_map().expect("map")[1];
+        assert_eq!(key.pos, Pos { line: 3, column: 5 });
+    }
+
+    #[test]
+    fn resolves_aliases_and_keeps_duplicate_keys() {
+        let docs = parse("a: &x {k: 1}\nb: *x\na: 2\n").expect("valid");
+        let map = docs[0].as_map().expect("map");
+        assert_eq!(map.len(), 3);
+        assert_eq!(
+            docs[0]
+                .get("b")
+                .and_then(|b| b.get("k"))
+                .and_then(Node::as_str),
+            Some("1")
+        );
+    }
+
+    #[test]
+    fn merge_keys_bring_entries_the_mapping_lacks() {
+        let docs =
+            parse("base: &b {expr: up, for: 5m}\nrule:\n  <<: *b\n  for: 10m\n").expect("valid");
+        let rule = docs[0].get("rule").expect("rule");
+        assert_eq!(rule.get("for").and_then(Node::as_str), Some("10m"));
+        let expr = rule.get("expr").expect("merged");
+        assert_eq!((expr.as_str(), expr.pos.line), (Some("up"), 1));
+        assert!(rule.get("<<").is_none());
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = parse("groups:\n  - name: [unclosed\n").expect_err("invalid");
+        assert!(err.pos.line >= 2, "{err:?}");
+        assert!(!err.message.is_empty());
+    }
+
+    #[test]
+    fn null_and_quoting() {
+        let docs = parse("a:\nb: ~\nc: 'null'\nd: \"\"\n").expect("valid");
+        assert!(docs[0].get("a").expect("a").is_null());
+        assert!(docs[0].get("b").expect("b").is_null());
+        assert!(!docs[0].get("c").expect("c").is_null());
+        assert!(!docs[0].get("d").expect("d").is_null());
+        assert!(parse("").expect("empty").is_empty());
+        assert!(parse("# only a comment\n").expect("comment").is_empty());
+    }
+}

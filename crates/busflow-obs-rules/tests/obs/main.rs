@@ -1,0 +1,3 @@
+//! busflow-obs-rules against real peers: promtool and Prometheus.
+
+mod differential;
