@@ -38,6 +38,7 @@
 mod catalog;
 mod check;
 mod config;
+mod documented;
 mod error;
 mod finding;
 mod model;
@@ -53,13 +54,16 @@ mod yaml;
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use check::{Checked, check_rule_file};
 pub use config::{Config, CustomMetrics};
+pub use documented::{DocumentedAlert, check_documented, documented_alerts, generate};
 pub use error::{Error, ErrorKind};
 pub use finding::Finding;
-pub use model::{Group, RuleDef, RuleFile, RuleKind as RuleType, Spanned};
+pub use model::{
+    Group, RuleDef, RuleFile, RuleKind as RuleType, Spanned, parse as parse_rule_file,
+};
 pub use names::parse_duration;
 pub use policy::BUDGET_ANNOTATION;
 pub use probe::{BudgetLine, ProbeReport, declared_budgets, probe};
-pub use promql::{Analysis, Grouping, LabelMatch, MetricName, Selector, analyze};
+pub use promql::{Analysis, Grouping, LabelMatch, MetricName, Selector, analyze, threshold};
 pub use series::{Mode, PrometheusSource, SeriesSource};
 pub use template::{TemplateError, check as check_template};
 pub use yaml::Pos;

@@ -110,7 +110,9 @@ impl RuleDef {
 }
 
 /// Parses `bytes` as a rule file; returns the model and the OBS-001
-/// findings of its structure (syntax errors included, never a panic).
+/// findings of its structure only (syntax errors included, never a panic).
+/// For Loki ruler files, whose expressions are LogQL, this is the check to
+/// use; [`crate::check_rule_file`] also validates PromQL.
 pub fn parse(path: &Path, bytes: &[u8]) -> (RuleFile, Vec<Finding>) {
     let mut b = ModelBuilder {
         path,

@@ -83,6 +83,40 @@ pub fn analyze(expr: &str) -> Result<Analysis, String> {
     Ok(out)
 }
 
+/// The comparison an alert fires on: the outermost comparison of the
+/// expression with a number on one side (`… > 80` gives `(">", 80.0)`;
+/// `14 > …` is read as `… < 14`).
+pub fn threshold(expr: &str) -> Option<(String, f64)> {
+    let mut e = parser::parse(expr).ok()?;
+    loop {
+        match e {
+            Expr::Paren(p) => e = *p.expr,
+            Expr::Binary(b) if b.op.is_comparison_operator() => {
+                let op = b.op.to_string();
+                return match (*b.lhs, *b.rhs) {
+                    (_, Expr::NumberLiteral(n)) => Some((op, n.val)),
+                    (Expr::NumberLiteral(n), _) => Some((flip(&op).to_owned(), n.val)),
+                    _ => None,
+                };
+            }
+            Expr::Binary(b) if b.op.to_string() == "and" || b.op.to_string() == "unless" => {
+                e = *b.lhs
+            }
+            _ => return None,
+        }
+    }
+}
+
+fn flip(op: &str) -> &str {
+    match op {
+        ">" => "<",
+        "<" => ">",
+        ">=" => "<=",
+        "<=" => ">=",
+        other => other,
+    }
+}
+
 fn walk(e: &Expr, out: &mut Analysis) {
     match e {
         Expr::Aggregate(a) => {
@@ -222,6 +256,27 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn reads_the_alert_threshold() {
+        assert_eq!(
+            threshold("(1 - a / b) * 100 > 80"),
+            Some((">".into(), 80.0))
+        );
+        assert_eq!(
+            threshold("(x - time()) / 86400 < 14"),
+            Some(("<".into(), 14.0))
+        );
+        assert_eq!(
+            threshold("14 > (x - time()) / 86400"),
+            Some(("<".into(), 14.0))
+        );
+        assert_eq!(
+            threshold("rate(x[5m]) > 1 and on() y"),
+            Some((">".into(), 1.0))
+        );
+        assert_eq!(threshold("up"), None);
     }
 
     #[test]

@@ -1,3 +1,6 @@
 //! busflow-obs-rules against real peers: promtool and Prometheus.
 
 mod differential;
+mod documented;
+mod live;
+mod policy;
