@@ -41,12 +41,14 @@ mod config;
 mod documented;
 mod error;
 mod finding;
+mod loki;
 mod model;
 mod names;
 mod policy;
 mod probe;
 mod promql;
 mod series;
+mod slo;
 mod template;
 mod validity;
 mod yaml;
@@ -54,9 +56,12 @@ mod yaml;
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use check::{Checked, check_rule_file};
 pub use config::{Config, CustomMetrics};
-pub use documented::{DocumentedAlert, check_documented, documented_alerts, generate};
+pub use documented::{
+    DOCUMENTED_ALERTS, DocumentedAlert, check_documented, documented_alerts, generate,
+};
 pub use error::{Error, ErrorKind};
 pub use finding::Finding;
+pub use loki::{RETENTION_PERIOD, check_lifecycle, check_loki_config};
 pub use model::{
     Group, RuleDef, RuleFile, RuleKind as RuleType, Spanned, parse as parse_rule_file,
 };
@@ -65,5 +70,9 @@ pub use policy::BUDGET_ANNOTATION;
 pub use probe::{BudgetLine, ProbeReport, declared_budgets, probe};
 pub use promql::{Analysis, Grouping, LabelMatch, MetricName, Selector, analyze, threshold};
 pub use series::{Mode, PrometheusSource, SeriesSource};
+pub use slo::{
+    BURN_RATE_WINDOWS, BudgetStatus, Objective, Slo, budget_report, budget_status, burn_rate_rules,
+    slo_table,
+};
 pub use template::{TemplateError, check as check_template};
 pub use yaml::Pos;

@@ -100,7 +100,7 @@ pub fn threshold(expr: &str) -> Option<(String, f64)> {
                 };
             }
             Expr::Binary(b) if b.op.to_string() == "and" || b.op.to_string() == "unless" => {
-                e = *b.lhs
+                e = *b.lhs;
             }
             _ => return None,
         }

@@ -4,3 +4,4 @@ mod differential;
 mod documented;
 mod live;
 mod policy;
+mod slo;
