@@ -1,8 +1,14 @@
 //! The CI gate: every static check over an infrastructure repository.
 //!
-//! The checks of each crate join [`run`] as they land; today it reads every
-//! Terraform and YAML file below the root and checks their suppression
-//! comments (`BUSFLOW-001`).
+//! The checks of each crate join [`run`] as they land. It reads every
+//! Terraform and YAML file below the root (and S3 lifecycle configurations)
+//! and runs:
+//!
+//! - `BUSFLOW-001` on every suppression comment;
+//! - with the `obs-rules` feature, OBS-001..003 and OBS-005..007 on the
+//!   Prometheus rule files (YAML with `groups:`, or `PrometheusRule`s),
+//!   structure checks on Loki ruler files (under a `loki-rules` folder), and
+//!   OBS-009 on `loki.yaml` and `*lifecycle*.json|xml`.
 
 use std::path::{Path, PathBuf};
 
@@ -24,12 +30,18 @@ pub struct Preflight {
     pub checks_run: Vec<&'static str>,
 }
 
-/// Whether the checks read a file: Terraform and YAML.
+/// Whether the checks read a file: Terraform, YAML, and S3 lifecycle
+/// configurations (JSON or XML with `lifecycle` in the name).
 fn is_checked(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("tf" | "hcl" | "yml" | "yaml")
-    )
+    let lifecycle = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains("lifecycle"));
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("tf" | "hcl" | "yml" | "yaml") => true,
+        Some("json" | "xml") => lifecycle,
+        _ => false,
+    }
 }
 
 /// Reads every checked file below `root` (hidden folders and `target`
@@ -71,11 +83,98 @@ pub fn read_sources(root: &Path) -> Result<Sources, Error> {
 /// Runs every static check over the repository at `root`.
 pub fn run(root: &Path, selection: &Selection, catalog: &[RuleInfo]) -> Result<Preflight, Error> {
     let sources = read_sources(root)?;
-    let findings = suppress::unknown_rules(&sources, catalog);
+    let mut findings = suppress::unknown_rules(&sources, catalog);
+    let mut checks_run = vec![crate::catalog::UNKNOWN_SUPPRESSION.id];
+    #[cfg(feature = "obs-rules")]
+    {
+        findings.extend(obs::check(&sources));
+        checks_run.extend(obs::STATIC_RULES);
+    }
     let split = suppress::apply(selection.filter(findings), &sources);
     Ok(Preflight {
         report: Report::new(split.kept, split.suppressed.len()),
         sources,
-        checks_run: vec![crate::catalog::UNKNOWN_SUPPRESSION.id],
+        checks_run,
     })
+}
+
+#[cfg(feature = "obs-rules")]
+mod obs {
+    use std::path::Path;
+
+    use busflow_obs_rules as rules;
+
+    use crate::finding::{Finding, Severity};
+    use crate::sources::Sources;
+
+    /// The obs-rules clauses preflight checks (OBS-004 is live, OBS-008 a
+    /// computation over live counts).
+    pub(super) const STATIC_RULES: [&str; 7] = [
+        "OBS-001", "OBS-002", "OBS-003", "OBS-005", "OBS-006", "OBS-007", "OBS-009",
+    ];
+
+    fn convert(f: rules::Finding) -> Finding {
+        let severity = match f.severity {
+            rules::Severity::Info => Severity::Info,
+            rules::Severity::Warning => Severity::Warning,
+            _ => Severity::Error,
+        };
+        Finding::new(f.rule_id, severity, f.message, f.file, f.line, f.column).with_help(f.help)
+    }
+
+    fn is_rule_file(text: &str) -> bool {
+        text.lines().any(|l| l.starts_with("groups:")) || text.contains("kind: PrometheusRule")
+    }
+
+    pub(super) fn check(sources: &Sources) -> Vec<Finding> {
+        let config = rules::Config::default();
+        let mut out = Vec::new();
+        let mut rule_files = Vec::new();
+        let mut files: Vec<(&Path, &str)> = sources.iter().collect();
+        files.sort_by_key(|(p, _)| *p);
+        for (path, text) in files {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let loki_rules = path.components().any(|c| c.as_os_str() == "loki-rules");
+            // read_sources keeps JSON and XML only for lifecycle configurations.
+            if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("json" | "xml")
+            ) {
+                // A dedicated Loki bucket: any expiring rule deletes chunks.
+                out.extend(
+                    rules::check_lifecycle(path, text, "")
+                        .into_iter()
+                        .map(convert),
+                );
+            } else if matches!(
+                name,
+                "loki.yaml" | "loki.yml" | "loki-config.yaml" | "loki-config.yml"
+            ) {
+                out.extend(
+                    rules::check_loki_config(path, text)
+                        .into_iter()
+                        .map(convert),
+                );
+            } else if loki_rules && is_rule_file(text) {
+                let (file, found) = rules::parse_rule_file(path, text.as_bytes());
+                out.extend(found.into_iter().map(convert));
+                rule_files.push(file);
+            } else if is_rule_file(text) {
+                let checked = rules::check_rule_file(path, text.as_bytes(), &config);
+                out.extend(checked.findings.into_iter().map(convert));
+                rule_files.push(checked.file);
+            }
+        }
+        if let Some(anchor) = rule_files.first().map(|f| f.path.clone()) {
+            out.extend(
+                rules::check_documented(&rule_files, &anchor)
+                    .into_iter()
+                    .map(convert),
+            );
+        }
+        out
+    }
 }

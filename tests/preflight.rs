@@ -90,3 +90,41 @@ fn a_missing_root_cannot_run() {
         .expect_err("no dir");
     assert_eq!(err.to_string(), "/no/such/dir: not a directory");
 }
+
+#[cfg(feature = "obs-rules")]
+#[test]
+fn obs_rules_checks_run_in_preflight_with_positions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = dir.path().join("observability/prometheus-rules");
+    std::fs::create_dir_all(&rules).expect("mkdir");
+    std::fs::write(
+        rules.join("api.yml"),
+        "groups:\n  - name: api\n    rules:\n      - alert: ApiDown\n        expr: up{job=\"api\"} == 0\n        for: 5 minutes\n        labels: {severity: page}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("observability/loki.yaml"),
+        "compactor:\n  retention_enabled: false\n",
+    )
+    .expect("write");
+    let catalog = catalog();
+    let run = preflight::run(dir.path(), &Selection::default(), &catalog).expect("runs");
+    let found: Vec<(&str, String, u32)> = run
+        .report
+        .findings()
+        .iter()
+        .map(|f| (f.rule_id.as_str(), f.file_uri(), f.start.line))
+        .collect();
+    let api = "observability/prometheus-rules/api.yml".to_owned();
+    for expected in [
+        ("OBS-001", api.clone(), 6),
+        ("OBS-005", api.clone(), 4),
+        ("OBS-005", api.clone(), 7),
+        ("OBS-007", api.clone(), 1),
+        ("OBS-009", "observability/loki.yaml".to_owned(), 2),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:#?}");
+    }
+    let human = run.report.render(Format::Human, &run.sources, &catalog);
+    assert!(human.contains("6 |         for: 5 minutes"), "{human}");
+}

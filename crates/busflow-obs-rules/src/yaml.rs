@@ -137,6 +137,12 @@ impl Builder {
         match event {
             Event::Scalar(text, style, anchor, _) => {
                 let quoted = !matches!(style, ScalarStyle::Plain);
+                // A quoted scalar's position is its first character, not
+                // the quote, so offsets into the text map to columns.
+                let mut pos = pos;
+                if matches!(style, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted) {
+                    pos.column += 1;
+                }
                 let node = Node {
                     pos,
                     value: Value::Scalar(text.into_owned(), quoted),
@@ -265,6 +271,13 @@ mod tests {
         );
         let (key, _) = &first.as_map().expect("map")[1];
         assert_eq!(key.pos, Pos { line: 3, column: 5 });
+    }
+
+    #[test]
+    fn quoted_scalars_point_at_their_first_character() {
+        let docs = parse("a: \"{{ $x }}\"\nb: 'y'\n").expect("valid");
+        assert_eq!(docs[0].get("a").expect("a").pos, Pos { line: 1, column: 5 });
+        assert_eq!(docs[0].get("b").expect("b").pos, Pos { line: 2, column: 5 });
     }
 
     #[test]
