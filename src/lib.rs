@@ -25,6 +25,7 @@
 #![deny(missing_docs)]
 
 mod catalog;
+mod convert;
 mod error;
 mod exit;
 mod finding;

@@ -104,7 +104,7 @@ mod obs {
 
     use busflow_obs_rules as rules;
 
-    use crate::finding::{Finding, Severity};
+    use crate::finding::Finding;
     use crate::sources::Sources;
 
     /// The obs-rules clauses preflight checks (OBS-004 is live, OBS-008 a
@@ -114,12 +114,7 @@ mod obs {
     ];
 
     fn convert(f: rules::Finding) -> Finding {
-        let severity = match f.severity {
-            rules::Severity::Info => Severity::Info,
-            rules::Severity::Warning => Severity::Warning,
-            _ => Severity::Error,
-        };
-        Finding::new(f.rule_id, severity, f.message, f.file, f.line, f.column).with_help(f.help)
+        f.into()
     }
 
     fn is_rule_file(text: &str) -> bool {

@@ -1,8 +1,9 @@
 //! The static entry point: one rule file in, every finding out.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::config::Config;
+use crate::error::{Error, ErrorKind};
 use crate::finding::Finding;
 use crate::model::{self, RuleFile};
 use crate::{policy, validity};
@@ -25,4 +26,42 @@ pub fn check_rule_file(path: &Path, bytes: &[u8], config: &Config) -> Checked {
     findings.extend(policy::check(&file, config));
     findings.sort_by_key(|f| (f.line, f.column));
     Checked { file, findings }
+}
+
+/// Checks every rule file (`*.yml`, `*.yaml`) below `dir`, in path order.
+/// A file that cannot be read is an error; a file that does not parse is a
+/// [`Checked`] with OBS-001 findings.
+pub fn check_rule_dir(dir: &Path, config: &Config) -> Result<Vec<Checked>, Error> {
+    let mut paths = Vec::new();
+    collect(dir, &mut paths)?;
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).map_err(|source| io(&path, source))?;
+            Ok(check_rule_file(&path, &bytes, config))
+        })
+        .collect()
+}
+
+fn io(path: &Path, source: std::io::Error) -> Error {
+    Error::from_kind(ErrorKind::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
+        let path = entry.map_err(|e| io(dir, e))?.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yml" | "yaml")
+        ) {
+            out.push(path);
+        }
+    }
+    Ok(())
 }

@@ -17,6 +17,15 @@ pub enum ErrorKind {
         /// The IDs the catalog has, comma-separated.
         known: String,
     },
+    /// A file or folder could not be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: std::path::PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
     /// The series source could not be reached.
     #[error("{url}: {detail}")]
     Transport {

@@ -47,6 +47,7 @@ mod names;
 mod policy;
 mod probe;
 mod promql;
+mod recorded;
 mod series;
 mod slo;
 mod template;
@@ -54,7 +55,7 @@ mod validity;
 mod yaml;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
-pub use check::{Checked, check_rule_file};
+pub use check::{Checked, check_rule_dir, check_rule_file};
 pub use config::{Config, CustomMetrics};
 pub use documented::{
     DOCUMENTED_ALERTS, DocumentedAlert, check_documented, documented_alerts, generate,
@@ -69,6 +70,7 @@ pub use names::parse_duration;
 pub use policy::BUDGET_ANNOTATION;
 pub use probe::{BudgetLine, ProbeReport, declared_budgets, probe};
 pub use promql::{Analysis, Grouping, LabelMatch, MetricName, Selector, analyze, threshold};
+pub use recorded::Recordings;
 pub use series::{Mode, PrometheusSource, SeriesSource};
 pub use slo::{
     BURN_RATE_WINDOWS, BudgetStatus, Objective, Slo, budget_report, budget_status, burn_rate_rules,

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::finding::Finding;
 use crate::model::{RuleDef, RuleFile, RuleKind};
 use crate::promql::{self, Analysis, MetricName};
+use crate::recorded::Recordings;
 
 /// The annotation that declares a metric's series budget (ADR-027).
 pub const BUDGET_ANNOTATION: &str = "cardinality_budget";
@@ -15,6 +16,7 @@ pub const BUDGET_ANNOTATION: &str = "cardinality_budget";
 pub fn check(file: &RuleFile, config: &Config) -> Vec<Finding> {
     let path = file.path.as_path();
     let mut out = Vec::new();
+    let recordings = Recordings::new([file]);
     for rule in file.groups.iter().flat_map(|g| &g.rules) {
         let alerting = rule.kind() == RuleKind::Alerting && rule.alert.is_some();
         let ctx = format!(
@@ -30,7 +32,7 @@ pub fn check(file: &RuleFile, config: &Config) -> Vec<Finding> {
         if alerting {
             alert_metadata(path, rule, &ctx, config, &mut out);
             if let Some(a) = &analysis {
-                budget(path, rule, a, &ctx, config, &mut out);
+                budget(path, rule, a, &recordings, &ctx, config, &mut out);
             }
         }
     }
@@ -116,18 +118,24 @@ fn alert_metadata(path: &Path, rule: &RuleDef, ctx: &str, config: &Config, out: 
 
 /// OBS-002 and OBS-003: alerts on custom metrics declare an integer budget
 /// within the cap.
+/// Recorded series count as the metrics their recording rules read.
 fn budget(
     path: &Path,
     rule: &RuleDef,
     analysis: &Analysis,
+    recordings: &Recordings,
     ctx: &str,
     config: &Config,
     out: &mut Vec<Finding>,
 ) {
-    let custom: Vec<String> = analysis
+    let read: Vec<MetricName> = analysis
         .selectors
         .iter()
-        .flat_map(|s| s.names.iter())
+        .flat_map(|s| s.names.iter().cloned())
+        .collect();
+    let custom: Vec<String> = recordings
+        .resolve(&read)
+        .iter()
         .filter_map(|n| match n {
             MetricName::Exact(name) if config.custom_metrics.is_custom(name) => Some(name.clone()),
             MetricName::Pattern { regex, prefix }

@@ -11,6 +11,7 @@ use crate::finding::Finding;
 use crate::model::{RuleFile, RuleKind};
 use crate::policy::BUDGET_ANNOTATION;
 use crate::promql::{self, MetricName};
+use crate::recorded::Recordings;
 use crate::series::SeriesSource;
 use crate::yaml::Pos;
 
@@ -55,6 +56,7 @@ pub fn declared_budgets(
     config: &Config,
 ) -> BTreeMap<String, (u64, String, PathBuf, Pos)> {
     let mut budgets: BTreeMap<String, (u64, String, PathBuf, Pos)> = BTreeMap::new();
+    let recordings = Recordings::new(files);
     for file in files {
         for rule in file.groups.iter().flat_map(|g| &g.rules) {
             if rule.kind() != RuleKind::Alerting {
@@ -73,29 +75,33 @@ pub fn declared_budgets(
             else {
                 continue;
             };
-            for selector in &analysis.selectors {
-                for name in &selector.names {
-                    let MetricName::Exact(metric) = name else {
-                        continue;
-                    };
-                    if !config.custom_metrics.is_custom(metric) {
-                        continue;
-                    }
-                    let entry = (
-                        budget,
-                        rule.name().to_owned(),
-                        file.path.clone(),
-                        annotation.pos,
-                    );
-                    budgets
-                        .entry(metric.clone())
-                        .and_modify(|e| {
-                            if budget < e.0 {
-                                *e = entry.clone();
-                            }
-                        })
-                        .or_insert(entry);
+            // Recorded series count as the metrics they are computed from.
+            let read: Vec<MetricName> = analysis
+                .selectors
+                .into_iter()
+                .flat_map(|s| s.names)
+                .collect();
+            for name in recordings.resolve(&read) {
+                let MetricName::Exact(metric) = name else {
+                    continue;
+                };
+                if !config.custom_metrics.is_custom(&metric) {
+                    continue;
                 }
+                let entry = (
+                    budget,
+                    rule.name().to_owned(),
+                    file.path.clone(),
+                    annotation.pos,
+                );
+                budgets
+                    .entry(metric)
+                    .and_modify(|e| {
+                        if budget < e.0 {
+                            *e = entry.clone();
+                        }
+                    })
+                    .or_insert(entry);
             }
         }
     }

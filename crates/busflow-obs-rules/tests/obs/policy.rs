@@ -123,3 +123,15 @@ fn obs_006_unbounded_labels_are_rejected_and_tenant_labels_allowed() {
         .replace("          request_url: /x\n", "          team: core\n");
     assert_eq!(ids(&findings(&allowed, &Config::default())), vec![]);
 }
+
+#[test]
+fn obs_002_an_alert_on_a_recorded_custom_metric_needs_a_budget_too() {
+    let yaml = "groups:\n  - name: r\n    rules:\n      - record: tenant:busflow_bookings:rate5m\n        expr: sum by (tenant_id) (rate(busflow_bookings_total[5m]))\n      - alert: BookingsDropped\n        expr: tenant:busflow_bookings:rate5m < 0.1\n        labels: {severity: warning}\n        annotations: {runbook_url: https://x}\n";
+    let found = findings(yaml, &Config::default());
+    assert_eq!(ids(&found), vec![("OBS-002", 6)]);
+    assert!(
+        found[0].message.contains("busflow_bookings_total"),
+        "{}",
+        found[0].message
+    );
+}

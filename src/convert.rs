@@ -1,0 +1,17 @@
+//! Findings of the crates, converted into the output layer's [`Finding`].
+
+#[cfg(feature = "obs-rules")]
+impl From<busflow_obs_rules::Finding> for crate::Finding {
+    fn from(f: busflow_obs_rules::Finding) -> Self {
+        use crate::Severity;
+        // The crate's enum is `#[non_exhaustive]`: treat anything new as
+        // the strictest.
+        let severity = match f.severity {
+            busflow_obs_rules::Severity::Info => Severity::Info,
+            busflow_obs_rules::Severity::Warning => Severity::Warning,
+            _ => Severity::Error,
+        };
+        crate::Finding::new(f.rule_id, severity, f.message, f.file, f.line, f.column)
+            .with_help(f.help)
+    }
+}
