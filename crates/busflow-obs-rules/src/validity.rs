@@ -16,7 +16,8 @@ use crate::{promql, template};
 
 const RULE: &str = "OBS-001";
 
-/// What makes two rules of a group duplicates: kind, name and labels.
+/// What makes two rules of a group duplicates: kind, name and labels
+/// (sorted).
 type RuleKey<'a> = (RuleKind, &'a str, Vec<(&'a str, &'a str)>);
 
 /// Every OBS-001 finding of the model's content.
@@ -60,7 +61,7 @@ pub fn check(file: &RuleFile) -> Vec<Finding> {
                 .help("write a whole number, or remove `limit`"),
             );
         }
-        let mut seen_rules: Vec<RuleKey<'_>> = Vec::new();
+        let mut seen_rules: HashSet<RuleKey<'_>> = HashSet::new();
         for rule in &group.rules {
             let ctx = format!("group {gname:?}, rule {}, {:?}", rule.index, rule.name());
             check_rule(path, rule, &ctx, &mut out);
@@ -71,14 +72,12 @@ pub fn check(file: &RuleFile) -> Vec<Finding> {
                 .collect();
             labels.sort_unstable();
             let key = (rule.kind(), rule.name(), labels);
-            if !rule.name().is_empty() && seen_rules.contains(&key) {
+            if !rule.name().is_empty() && !seen_rules.insert(key) {
                 out.push(
                     Finding::new(RULE, path, rule.pos, format!("{ctx}: duplicate rule (same name and labels as an earlier rule in the group)"))
                         .severity(Severity::Warning)
                         .help("remove the duplicate, or tell the rules apart by a label"),
                 );
-            } else {
-                seen_rules.push(key);
             }
         }
     }

@@ -4,4 +4,5 @@ mod differential;
 mod documented;
 mod live;
 mod policy;
+mod robustness;
 mod slo;
