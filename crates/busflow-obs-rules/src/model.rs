@@ -382,6 +382,76 @@ impl ModelBuilder<'_> {
     }
 }
 
+impl RuleFile {
+    /// The rule file as Prometheus YAML (every scalar double-quoted, so
+    /// that any text survives); parsing it gives the same model back, but
+    /// for positions.
+    pub fn to_yaml(&self) -> String {
+        use std::fmt::Write as _;
+        let q = |s: &str| {
+            let mut out = String::with_capacity(s.len() + 2);
+            out.push('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    '\n' => out.push_str("\\n"),
+                    '\t' => out.push_str("\\t"),
+                    c if c.is_control() => {
+                        let _ = write!(out, "\\u{:04x}", u32::from(c));
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        };
+        let mut out = String::from("groups:\n");
+        for g in &self.groups {
+            let _ = writeln!(out, "  - name: {}", q(&g.name.value));
+            if let Some(i) = &g.interval {
+                let _ = writeln!(out, "    interval: {}", q(&i.value));
+            }
+            if let Some(l) = &g.limit {
+                let _ = writeln!(out, "    limit: {}", q(&l.value));
+            }
+            out.push_str("    rules:\n");
+            for r in &g.rules {
+                let mut first = true;
+                let mut field = |out: &mut String, key: &str, value: &str| {
+                    let _ = writeln!(
+                        out,
+                        "{}{key}: {}",
+                        if first { "      - " } else { "        " },
+                        q(value)
+                    );
+                    first = false;
+                };
+                for (key, value) in [
+                    ("record", &r.record),
+                    ("alert", &r.alert),
+                    ("expr", &r.expr),
+                    ("for", &r.for_),
+                    ("keep_firing_for", &r.keep_firing_for),
+                ] {
+                    if let Some(v) = value {
+                        field(&mut out, key, &v.value);
+                    }
+                }
+                for (key, pairs) in [("labels", &r.labels), ("annotations", &r.annotations)] {
+                    if !pairs.is_empty() {
+                        let _ = writeln!(out, "        {key}:");
+                        for (k, v) in pairs {
+                            let _ = writeln!(out, "          {}: {}", q(&k.value), q(&v.value));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,75 +523,5 @@ mod tests {
         );
         assert_eq!(findings, Vec::<String>::new());
         assert_eq!(file.groups[0].rules[0].name(), "r");
-    }
-}
-
-impl RuleFile {
-    /// The rule file as Prometheus YAML (every scalar double-quoted, so
-    /// that any text survives); parsing it gives the same model back, but
-    /// for positions.
-    pub fn to_yaml(&self) -> String {
-        use std::fmt::Write as _;
-        let q = |s: &str| {
-            let mut out = String::with_capacity(s.len() + 2);
-            out.push('"');
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\t' => out.push_str("\\t"),
-                    c if c.is_control() => {
-                        let _ = write!(out, "\\u{:04x}", u32::from(c));
-                    }
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out
-        };
-        let mut out = String::from("groups:\n");
-        for g in &self.groups {
-            let _ = writeln!(out, "  - name: {}", q(&g.name.value));
-            if let Some(i) = &g.interval {
-                let _ = writeln!(out, "    interval: {}", q(&i.value));
-            }
-            if let Some(l) = &g.limit {
-                let _ = writeln!(out, "    limit: {}", q(&l.value));
-            }
-            out.push_str("    rules:\n");
-            for r in &g.rules {
-                let mut first = true;
-                let mut field = |out: &mut String, key: &str, value: &str| {
-                    let _ = writeln!(
-                        out,
-                        "{}{key}: {}",
-                        if first { "      - " } else { "        " },
-                        q(value)
-                    );
-                    first = false;
-                };
-                for (key, value) in [
-                    ("record", &r.record),
-                    ("alert", &r.alert),
-                    ("expr", &r.expr),
-                    ("for", &r.for_),
-                    ("keep_firing_for", &r.keep_firing_for),
-                ] {
-                    if let Some(v) = value {
-                        field(&mut out, key, &v.value);
-                    }
-                }
-                for (key, pairs) in [("labels", &r.labels), ("annotations", &r.annotations)] {
-                    if !pairs.is_empty() {
-                        let _ = writeln!(out, "        {key}:");
-                        for (k, v) in pairs {
-                            let _ = writeln!(out, "          {}: {}", q(&k.value), q(&v.value));
-                        }
-                    }
-                }
-            }
-        }
-        out
     }
 }

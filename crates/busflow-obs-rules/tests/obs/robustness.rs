@@ -1,5 +1,6 @@
 //! No input panics the parsers; generated rule sets round-trip.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
 use busflow_obs_rules::{
@@ -7,8 +8,11 @@ use busflow_obs_rules::{
 };
 use proptest::prelude::*;
 
+/// A group without positions: name, interval, and each rule's fields.
+type GroupShape = (String, Option<String>, Vec<Vec<(String, String)>>);
+
 /// A model without positions, for comparing round trips.
-fn shape(f: &RuleFile) -> Vec<(String, Option<String>, Vec<Vec<(String, String)>>)> {
+fn shape(f: &RuleFile) -> Vec<GroupShape> {
     f.groups
         .iter()
         .map(|g| {
@@ -59,14 +63,15 @@ fn valid_rule_file() -> impl Strategy<Value = String> {
     prop::collection::vec(group, 1..4).prop_map(|groups| {
         let mut out = String::from("groups:\n");
         for (gi, (name, rules)) in groups.iter().enumerate() {
-            out.push_str(&format!("  - name: \"{name}-{gi}\"\n    interval: 1m\n    rules:\n"));
+            let _ = write!(out, "  - name: \"{name}-{gi}\"\n    interval: 1m\n    rules:\n");
             for (alert, rname, expr, summary, for_) in rules {
                 if *alert {
-                    out.push_str(&format!(
+                    let _ = write!(
+                        out,
                         "      - alert: {rname}\n        expr: \"{expr}\"\n        for: {for_}\n        labels: {{severity: warning}}\n        annotations:\n          summary: \"{summary} {{{{ $value }}}}\"\n"
-                    ));
+                    );
                 } else {
-                    out.push_str(&format!("      - record: {rname}\n        expr: \"{expr}\"\n"));
+                    let _ = write!(out, "      - record: {rname}\n        expr: \"{expr}\"\n");
                 }
             }
         }
