@@ -20,6 +20,11 @@ fn client(s3: &S3, trust_ca: bool, secret: &str) -> Client {
                 .expect("TLS context"),
         )
         .build_https();
+    client_over(s3, secret, http)
+}
+
+/// A path-style client for `s3` that sends through `http`.
+fn client_over(s3: &S3, secret: &str, http: aws_sdk_s3::config::SharedHttpClient) -> Client {
     let config = aws_sdk_s3::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new(s3.region()))
@@ -143,21 +148,8 @@ async fn the_plain_http_mode_serves_s3_for_rejection_tests() {
     assert!(s3.endpoint().starts_with("http://"));
     assert!(s3.ca_pem().is_none());
     s3.create_bucket("bkt").expect("bucket");
-    let config = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(s3.region()))
-        .endpoint_url(s3.endpoint())
-        .force_path_style(true)
-        .credentials_provider(Credentials::new(
-            s3.access_key(),
-            s3.secret_key(),
-            None,
-            None,
-            "testkit",
-        ))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    let listed = Client::from_conf(config)
+    let plain = aws_smithy_http_client::Builder::new().build_http();
+    let listed = client_over(&s3, s3.secret_key(), plain)
         .list_objects_v2()
         .bucket("bkt")
         .send()
