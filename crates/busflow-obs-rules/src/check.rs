@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorKind};
 use crate::finding::Finding;
 use crate::model::{self, RuleFile};
+use crate::promql::Analyses;
 use crate::{policy, validity};
 
 /// A checked rule file: its model (as much as could be read) and findings.
@@ -22,8 +23,9 @@ pub struct Checked {
 /// any input.
 pub fn check_rule_file(path: &Path, bytes: &[u8], config: &Config) -> Checked {
     let (file, mut findings) = model::parse(path, bytes);
-    findings.extend(validity::check(&file));
-    findings.extend(policy::check(&file, config));
+    let analyses = Analyses::of(&file);
+    findings.extend(validity::check(&file, &analyses));
+    findings.extend(policy::check(&file, &analyses, config));
     findings.sort_by_key(|f| (f.line, f.column));
     Checked { file, findings }
 }

@@ -1,5 +1,7 @@
 //! The typed configuration of the checks, with the documented defaults.
 
+use std::collections::HashSet;
+
 /// Which metrics count as "custom" (OBS-002: their alerts need a budget).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -144,11 +146,35 @@ impl Config {
 
     /// Whether label `name` is unbounded (forbidden and not allowed).
     pub fn is_forbidden_label(&self, name: &str) -> bool {
-        !self.allowed_labels.iter().any(|a| a == name)
-            && self
-                .forbidden_labels
-                .iter()
-                .any(|pattern| glob(pattern, name))
+        LabelPolicy::new(self).is_forbidden(name)
+    }
+}
+
+/// The label policy of a [`Config`], compiled for many look-ups: exact
+/// names in sets, only the `*` patterns matched one by one.
+pub(crate) struct LabelPolicy<'a> {
+    allowed: HashSet<&'a str>,
+    exact: HashSet<&'a str>,
+    globs: Vec<&'a str>,
+}
+
+impl<'a> LabelPolicy<'a> {
+    pub(crate) fn new(config: &'a Config) -> Self {
+        let (globs, exact): (Vec<&str>, Vec<&str>) = config
+            .forbidden_labels
+            .iter()
+            .map(String::as_str)
+            .partition(|p| p.contains('*'));
+        Self {
+            allowed: config.allowed_labels.iter().map(String::as_str).collect(),
+            exact: exact.into_iter().collect(),
+            globs,
+        }
+    }
+
+    pub(crate) fn is_forbidden(&self, name: &str) -> bool {
+        !self.allowed.contains(name)
+            && (self.exact.contains(name) || self.globs.iter().any(|p| glob(p, name)))
     }
 }
 

@@ -3,35 +3,48 @@
 
 use std::path::Path;
 
-use crate::config::Config;
+use crate::config::{Config, LabelPolicy};
 use crate::finding::Finding;
 use crate::model::{RuleDef, RuleFile, RuleKind};
-use crate::promql::{self, Analysis, MetricName};
+use crate::promql::{Analyses, Analysis, MetricName};
 use crate::recorded::Recordings;
 
 /// The annotation that declares a metric's series budget (ADR-027).
 pub const BUDGET_ANNOTATION: &str = "cardinality_budget";
 
+/// `alert "Name"` or `recording rule "name"`, formatted only when a finding
+/// needs it.
+struct RuleName<'a> {
+    alerting: bool,
+    rule: &'a RuleDef,
+}
+
+impl std::fmt::Display for RuleName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.alerting {
+            "alert"
+        } else {
+            "recording rule"
+        };
+        write!(f, "{kind} {:?}", self.rule.name())
+    }
+}
+
 /// Every OBS-002, OBS-003, OBS-005 and OBS-006 finding of `file`.
-pub fn check(file: &RuleFile, config: &Config) -> Vec<Finding> {
+pub fn check(file: &RuleFile, analyses: &Analyses<'_>, config: &Config) -> Vec<Finding> {
     let path = file.path.as_path();
     let mut out = Vec::new();
-    let recordings = Recordings::new([file]);
+    let recordings = Recordings::with_analyses([file], analyses);
+    let labels = LabelPolicy::new(config);
     for rule in file.groups.iter().flat_map(|g| &g.rules) {
         let alerting = rule.kind() == RuleKind::Alerting && rule.alert.is_some();
-        let ctx = format!(
-            "{} {:?}",
-            if alerting { "alert" } else { "recording rule" },
-            rule.name()
-        );
-        let analysis = rule
-            .expr
-            .as_ref()
-            .and_then(|e| promql::analyze(&e.value).ok());
-        label_policy(path, rule, analysis.as_ref(), &ctx, config, &mut out);
+        let ctx = RuleName { alerting, rule };
+        let parsed = rule.expr.as_ref().map(|e| analyses.get(&e.value));
+        let analysis = parsed.as_deref().and_then(|r| r.as_ref().ok());
+        label_policy(path, rule, analysis, &ctx, &labels, &mut out);
         if alerting {
             alert_metadata(path, rule, &ctx, config, &mut out);
-            if let Some(a) = &analysis {
+            if let Some(a) = analysis {
                 budget(path, rule, a, &recordings, &ctx, config, &mut out);
             }
         }
@@ -44,12 +57,12 @@ fn label_policy(
     path: &Path,
     rule: &RuleDef,
     analysis: Option<&Analysis>,
-    ctx: &str,
-    config: &Config,
+    ctx: &RuleName<'_>,
+    labels: &LabelPolicy<'_>,
     out: &mut Vec<Finding>,
 ) {
     for (k, _) in &rule.labels {
-        if config.is_forbidden_label(&k.value) {
+        if labels.is_forbidden(&k.value) {
             out.push(
                 Finding::new("OBS-006", path, k.pos, format!("{ctx} sets unbounded label `{}`", k.value))
                     .help("drop the label: per-user, per-request, trace and URL values grow without bound; put them in logs or traces"),
@@ -60,7 +73,7 @@ fn label_policy(
         return;
     };
     for g in a.groupings.iter().filter(|g| g.by) {
-        for l in g.labels.iter().filter(|l| config.is_forbidden_label(l)) {
+        for l in g.labels.iter().filter(|l| labels.is_forbidden(l)) {
             out.push(
                 Finding::new(
                     "OBS-006",
@@ -75,7 +88,13 @@ fn label_policy(
 }
 
 /// OBS-005: a runbook and a known severity on every alert.
-fn alert_metadata(path: &Path, rule: &RuleDef, ctx: &str, config: &Config, out: &mut Vec<Finding>) {
+fn alert_metadata(
+    path: &Path,
+    rule: &RuleDef,
+    ctx: &RuleName<'_>,
+    config: &Config,
+    out: &mut Vec<Finding>,
+) {
     if rule
         .annotation("runbook_url")
         .is_none_or(|v| v.value.trim().is_empty())
@@ -124,7 +143,7 @@ fn budget(
     rule: &RuleDef,
     analysis: &Analysis,
     recordings: &Recordings,
-    ctx: &str,
+    ctx: &RuleName<'_>,
     config: &Config,
     out: &mut Vec<Finding>,
 ) {

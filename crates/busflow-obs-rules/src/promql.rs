@@ -2,6 +2,8 @@
 //! a `__name__` matcher, regex alternations included), label matchers, and
 //! the labels its aggregations keep (`by`) or drop (`without`).
 
+use std::collections::HashMap;
+
 use promql_parser::label::{MatchOp, Matcher};
 use promql_parser::parser::{self, Expr, LabelModifier};
 
@@ -72,6 +74,35 @@ impl Analysis {
             }
         }
         out
+    }
+}
+
+/// Every expression of a rule file, parsed once (the checks all read it).
+#[derive(Debug, Default)]
+pub(crate) struct Analyses<'a> {
+    by_expr: HashMap<&'a str, Result<Analysis, String>>,
+}
+
+impl<'a> Analyses<'a> {
+    /// Parses each distinct expression of `file` once.
+    pub(crate) fn of(file: &'a crate::model::RuleFile) -> Self {
+        let mut by_expr = HashMap::new();
+        for rule in file.groups.iter().flat_map(|g| &g.rules) {
+            if let Some(e) = &rule.expr {
+                by_expr
+                    .entry(e.value.as_str())
+                    .or_insert_with(|| analyze(&e.value));
+            }
+        }
+        Self { by_expr }
+    }
+
+    /// The analysis of `expr` (parsed by [`Analyses::of`], or now).
+    pub(crate) fn get(&self, expr: &str) -> std::borrow::Cow<'_, Result<Analysis, String>> {
+        match self.by_expr.get(expr) {
+            Some(r) => std::borrow::Cow::Borrowed(r),
+            None => std::borrow::Cow::Owned(analyze(expr)),
+        }
     }
 }
 

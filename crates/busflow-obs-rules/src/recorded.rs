@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::model::{RuleFile, RuleKind};
-use crate::promql::{self, MetricName};
+use crate::promql::{Analyses, MetricName};
 
 /// The metrics each recording rule of a rule set reads.
 #[derive(Debug, Clone, Default)]
@@ -15,6 +15,14 @@ pub struct Recordings {
 impl Recordings {
     /// The recording rules of `files`.
     pub fn new<'a>(files: impl IntoIterator<Item = &'a RuleFile>) -> Self {
+        Self::with_analyses(files, &Analyses::default())
+    }
+
+    /// The recording rules of `files`, reusing parsed expressions.
+    pub(crate) fn with_analyses<'a>(
+        files: impl IntoIterator<Item = &'a RuleFile>,
+        analyses: &Analyses<'_>,
+    ) -> Self {
         let mut reads: HashMap<String, Vec<MetricName>> = HashMap::new();
         for rule in files
             .into_iter()
@@ -23,15 +31,12 @@ impl Recordings {
             if rule.kind() != RuleKind::Recording || rule.name().is_empty() {
                 continue;
             }
-            if let Some(a) = rule
-                .expr
-                .as_ref()
-                .and_then(|e| promql::analyze(&e.value).ok())
-            {
+            let parsed = rule.expr.as_ref().map(|e| analyses.get(&e.value));
+            if let Some(Ok(a)) = parsed.as_deref() {
                 reads
                     .entry(rule.name().to_owned())
                     .or_default()
-                    .extend(a.selectors.into_iter().flat_map(|s| s.names));
+                    .extend(a.selectors.iter().flat_map(|s| s.names.iter().cloned()));
             }
         }
         Self { reads }

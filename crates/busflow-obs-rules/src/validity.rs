@@ -11,17 +11,37 @@ use crate::catalog::Severity;
 use crate::finding::Finding;
 use crate::model::{RuleDef, RuleFile, RuleKind, Spanned};
 use crate::names::{is_label_name, is_metric_name, parse_duration};
+use crate::promql::Analyses;
+use crate::template;
 use crate::yaml::Pos;
-use crate::{promql, template};
 
 const RULE: &str = "OBS-001";
+
+/// promtool's way of naming a rule in messages (`group "g", rule 2, "Name"`),
+/// formatted only when a finding needs it.
+pub(crate) struct RuleCtx<'a> {
+    group: &'a str,
+    rule: &'a RuleDef,
+}
+
+impl std::fmt::Display for RuleCtx<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "group {:?}, rule {}, {:?}",
+            self.group,
+            self.rule.index,
+            self.rule.name()
+        )
+    }
+}
 
 /// What makes two rules of a group duplicates: kind, name and labels
 /// (sorted).
 type RuleKey<'a> = (RuleKind, &'a str, Vec<(&'a str, &'a str)>);
 
 /// Every OBS-001 finding of the model's content.
-pub fn check(file: &RuleFile) -> Vec<Finding> {
+pub fn check(file: &RuleFile, analyses: &Analyses<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     let path = file.path.as_path();
     let mut seen_groups = HashSet::new();
@@ -63,8 +83,8 @@ pub fn check(file: &RuleFile) -> Vec<Finding> {
         }
         let mut seen_rules: HashSet<RuleKey<'_>> = HashSet::new();
         for rule in &group.rules {
-            let ctx = format!("group {gname:?}, rule {}, {:?}", rule.index, rule.name());
-            check_rule(path, rule, &ctx, &mut out);
+            let ctx = RuleCtx { group: gname, rule };
+            check_rule(path, rule, analyses, &ctx, &mut out);
             let mut labels: Vec<(&str, &str)> = rule
                 .labels
                 .iter()
@@ -94,7 +114,13 @@ fn duration_finding(path: &Path, value: &Spanned<String>, field: &str) -> Findin
     .help("write a Prometheus duration such as 30s, 5m, 1h30m or 1d")
 }
 
-fn check_rule(path: &Path, rule: &RuleDef, ctx: &str, out: &mut Vec<Finding>) {
+fn check_rule(
+    path: &Path,
+    rule: &RuleDef,
+    analyses: &Analyses<'_>,
+    ctx: &RuleCtx<'_>,
+    out: &mut Vec<Finding>,
+) {
     let record = rule.record.as_ref().filter(|r| !r.value.is_empty());
     let alert = rule.alert.as_ref().filter(|a| !a.value.is_empty());
     let push = |out: &mut Vec<Finding>, pos, message: String, help: &str| {
@@ -123,7 +149,7 @@ fn check_rule(path: &Path, rule: &RuleDef, ctx: &str, out: &mut Vec<Finding>) {
             "add the PromQL expression under `expr:`",
         ),
         Some(expr) => {
-            if let Err(e) = promql::analyze(&expr.value) {
+            if let Err(e) = analyses.get(&expr.value).as_ref() {
                 push(
                     out,
                     expr.pos,
@@ -147,7 +173,7 @@ fn check_recording(
     path: &Path,
     rule: &RuleDef,
     name: &Spanned<String>,
-    ctx: &str,
+    ctx: &RuleCtx<'_>,
     out: &mut Vec<Finding>,
 ) {
     if !is_metric_name(&name.value) {
@@ -186,7 +212,7 @@ fn check_recording(
 }
 
 /// Durations, label names and annotation names.
-fn check_names(path: &Path, rule: &RuleDef, ctx: &str, out: &mut Vec<Finding>) {
+fn check_names(path: &Path, rule: &RuleDef, ctx: &RuleCtx<'_>, out: &mut Vec<Finding>) {
     for (field, value) in [
         ("for", &rule.for_),
         ("keep_firing_for", &rule.keep_firing_for),
@@ -226,7 +252,7 @@ fn check_names(path: &Path, rule: &RuleDef, ctx: &str, out: &mut Vec<Finding>) {
 }
 
 /// Alert labels and annotations are Go templates.
-fn check_templates(path: &Path, rule: &RuleDef, ctx: &str, out: &mut Vec<Finding>) {
+fn check_templates(path: &Path, rule: &RuleDef, ctx: &RuleCtx<'_>, out: &mut Vec<Finding>) {
     for (what, pairs) in [("label", &rule.labels), ("annotation", &rule.annotations)] {
         for (k, v) in pairs {
             if let Err(e) = template::check(&v.value) {
