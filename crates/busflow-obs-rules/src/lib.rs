@@ -53,6 +53,7 @@ mod slo;
 mod template;
 mod validity;
 mod yaml;
+mod yaml_fast;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use check::{Checked, check_rule_dir, check_rule_file};

@@ -31,15 +31,15 @@ impl std::fmt::Display for RuleName<'_> {
 }
 
 /// Every OBS-002, OBS-003, OBS-005 and OBS-006 finding of `file`.
-pub fn check(file: &RuleFile, analyses: &Analyses<'_>, config: &Config) -> Vec<Finding> {
+pub fn check(file: &RuleFile, parsed_exprs: &Analyses<'_>, config: &Config) -> Vec<Finding> {
     let path = file.path.as_path();
     let mut out = Vec::new();
-    let recordings = Recordings::with_analyses([file], analyses);
+    let recordings = Recordings::with_analyses([file], parsed_exprs);
     let labels = LabelPolicy::new(config);
     for rule in file.groups.iter().flat_map(|g| &g.rules) {
         let alerting = rule.kind() == RuleKind::Alerting && rule.alert.is_some();
         let ctx = RuleName { alerting, rule };
-        let parsed = rule.expr.as_ref().map(|e| analyses.get(&e.value));
+        let parsed = rule.expr.as_ref().map(|e| parsed_exprs.get(&e.value));
         let analysis = parsed.as_deref().and_then(|r| r.as_ref().ok());
         label_policy(path, rule, analysis, &ctx, &labels, &mut out);
         if alerting {

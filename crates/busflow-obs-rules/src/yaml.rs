@@ -107,7 +107,17 @@ pub struct SyntaxError {
 }
 
 /// Parses every document of `text`; an empty stream gives no documents.
+/// The block-style subset rule files use goes through a fast path; anything
+/// else through the general parser, with the same result.
 pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
+    if let Some(docs) = crate::yaml_fast::parse(text) {
+        return Ok(docs);
+    }
+    parse_general(text)
+}
+
+/// The general parser (`saphyr-parser` events), for everything.
+pub(crate) fn parse_general(text: &str) -> Result<Vec<Node>, SyntaxError> {
     let mut builder = Builder::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| SyntaxError {
