@@ -60,10 +60,7 @@ impl PostgresBuilder {
     /// are then the server's own).
     pub fn start(self) -> Result<Postgres> {
         if let Some(url) = std::env::var(PG_URL_ENV).ok().filter(|u| !u.is_empty()) {
-            return Ok(Postgres {
-                admin_url: url,
-                kind: Kind::External,
-            });
+            return Ok(Postgres::existing(url));
         }
         let bin = server_bin_dir()?;
         let mut last = None;
@@ -83,6 +80,15 @@ impl Postgres {
     /// Starts a throwaway cluster with default settings.
     pub fn start() -> Result<Self> {
         PostgresBuilder::default().start()
+    }
+
+    /// An existing server (what `BUSFLOW_TEST_PG_URL` selects): the URL of
+    /// a role that may create databases. Dropping it leaves the server alone.
+    pub fn existing(admin_url: impl Into<String>) -> Self {
+        Postgres {
+            admin_url: admin_url.into(),
+            kind: Kind::External,
+        }
     }
 
     /// Options for a throwaway cluster.

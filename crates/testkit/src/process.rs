@@ -276,3 +276,31 @@ pub(crate) fn free_udp_port(service: &'static str, range: std::ops::Range<u16>) 
         format!("no free UDP port in {range:?}"),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_binary_names_the_package_to_install() {
+        let err = find_binary("dockerd", "no-such-binary-busflow", "docker.io", &[])
+            .expect_err("missing");
+        let text = err.to_string();
+        assert!(
+            text.contains("`no-such-binary-busflow` not found"),
+            "{text}"
+        );
+        assert!(
+            text.contains("install the Debian package `docker.io`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn free_ports_are_bindable() {
+        let port = free_port("test").expect("a port");
+        assert!(std::net::TcpListener::bind(("127.0.0.1", port)).is_ok());
+        let udp = free_udp_port("test", 20_000..40_000).expect("a UDP port");
+        assert!((20_000..40_000).contains(&udp));
+    }
+}

@@ -94,3 +94,30 @@ async fn an_owned_cluster_runs_unprivileged_and_is_removed_on_drop() {
         "server still answers after drop"
     );
 }
+
+#[tokio::test]
+async fn an_existing_server_is_used_and_left_running() {
+    let local = Postgres::start().expect("PostgreSQL starts");
+    let existing = Postgres::existing(local.admin_url());
+    assert!(existing.dir().is_none() && existing.version().is_none());
+    let db = existing
+        .fresh_database()
+        .await
+        .expect("database on the existing server");
+    let client = db.connect().await.expect("connects");
+    let one: i32 = client
+        .query_one("SELECT 1", &[])
+        .await
+        .expect("query")
+        .get(0);
+    assert_eq!(one, 1);
+    drop(client);
+    drop(db);
+    drop(existing);
+    // The server it pointed at still answers.
+    let (admin, conn) = tokio_postgres::connect(local.admin_url(), tokio_postgres::NoTls)
+        .await
+        .expect("the existing server outlives its handle");
+    tokio::spawn(conn);
+    assert!(admin.simple_query("SELECT 1").await.is_ok());
+}
