@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use busflow::obs_rules::{Config, check_rule_file};
+use busflow::obs_rules::{Config, check_rule_paths};
 use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
 use clap::Parser;
 
@@ -32,27 +32,25 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     let config = Config::default();
-    let mut findings = Vec::new();
-    let mut sources = Sources::new();
-    let mut rules = 0;
-    for path in &args.files {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("check-rules: error: {}: {e}", path.display());
-                return ExitStatus::CouldNotRun.into();
-            }
-        };
-        let checked = check_rule_file(path, &bytes, &config);
-        rules += checked
-            .file
-            .groups
-            .iter()
-            .map(|g| g.rules.len())
-            .sum::<usize>();
-        findings.extend(checked.findings.into_iter().map(Finding::from));
-        sources.insert(path.clone(), String::from_utf8_lossy(&bytes).into_owned());
-    }
+    let checked = match check_rule_paths(&args.files, &config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("check-rules: error: {e}");
+            return ExitStatus::CouldNotRun.into();
+        }
+    };
+    let rules: usize = checked
+        .iter()
+        .flat_map(|c| &c.file.groups)
+        .map(|g| g.rules.len())
+        .sum();
+    let findings: Vec<Finding> = checked
+        .into_iter()
+        .flat_map(|c| c.findings)
+        .map(Finding::from)
+        .collect();
+    // Source lines only for the files that have findings.
+    let sources = Sources::load(std::path::Path::new(""), &findings);
     let report = Report::new(findings, 0);
     print!("{}", report.render(args.format, &sources, &catalog()));
     eprintln!("check-rules: {rules} rules in {} files", args.files.len());

@@ -37,13 +37,36 @@ pub fn check_rule_dir(dir: &Path, config: &Config) -> Result<Vec<Checked>, Error
     let mut paths = Vec::new();
     collect(dir, &mut paths)?;
     paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let bytes = std::fs::read(&path).map_err(|source| io(&path, source))?;
-            Ok(check_rule_file(&path, &bytes, config))
-        })
-        .collect()
+    check_rule_paths(&paths, config)
+}
+
+/// Reads and checks `paths`, spread over the machine's cores; the result
+/// keeps the order of `paths`. The first file that cannot be read is the
+/// error.
+pub fn check_rule_paths(paths: &[PathBuf], config: &Config) -> Result<Vec<Checked>, Error> {
+    let one = |path: &PathBuf| -> Result<Checked, Error> {
+        let bytes = std::fs::read(path).map_err(|source| io(path, source))?;
+        Ok(check_rule_file(path, &bytes, config))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if threads == 1 || paths.len() < 2 {
+        return paths.iter().map(one).collect();
+    }
+    let chunk = paths.len().div_ceil(threads);
+    let results: Vec<Vec<Result<Checked, Error>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.into_iter().flatten().collect()
 }
 
 fn io(path: &Path, source: std::io::Error) -> Error {
@@ -66,4 +89,38 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_checks_keep_the_order_of_the_paths() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let paths: Vec<PathBuf> = (0..9)
+            .map(|i| {
+                let path = dir.path().join(format!("r{i}.yml"));
+                let expr = if i == 4 { "sum(" } else { "up" };
+                std::fs::write(&path, format!("groups:\n  - name: g{i}\n    rules:\n      - record: r{i}\n        expr: {expr}\n"))
+                    .expect("write");
+                path
+            })
+            .collect();
+        let checked = check_rule_paths(&paths, &Config::default()).expect("all readable");
+        let names: Vec<&str> = checked
+            .iter()
+            .map(|c| c.file.groups[0].name.value.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["g0", "g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8"]
+        );
+        assert_eq!(checked.iter().position(|c| !c.findings.is_empty()), Some(4));
+
+        let mut with_missing = paths.clone();
+        with_missing.insert(3, dir.path().join("missing.yml"));
+        let err = check_rule_paths(&with_missing, &Config::default()).expect_err("unreadable");
+        assert!(err.to_string().contains("missing.yml"), "{err}");
+    }
 }

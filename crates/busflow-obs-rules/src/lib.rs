@@ -56,7 +56,7 @@ mod yaml;
 mod yaml_fast;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
-pub use check::{Checked, check_rule_dir, check_rule_file};
+pub use check::{Checked, check_rule_dir, check_rule_file, check_rule_paths};
 pub use config::{Config, CustomMetrics};
 pub use documented::{
     DOCUMENTED_ALERTS, DocumentedAlert, check_documented, documented_alerts, generate,
