@@ -1,22 +1,34 @@
-//! busflow-pii: log redaction of cards, emails and more, with exclusions, false-positive accounting and Promtail/LogQL output.
+//! busflow-pii: log redaction of cards, emails and more, with exclusions,
+//! false-positive accounting, and Promtail / LogQL output.
 //!
-//! The clauses this crate enforces are those of `CONTRACTS.md` whose IDs
-//! start with `PII-`. Each is a [`Rule`] in [`RULES`], the crate's
-//! catalog, so that users can select, silence and document rules by ID.
+//! The principal type is [`Redactor`]: built once from a [`RedactorConfig`],
+//! it finds and replaces personal data in bytes, reporting each
+//! [`Redaction`] (rule and span, never the value). Detectors validate what a
+//! regex can only shape-match: card numbers need a brand's prefix and
+//! length and a valid Luhn sum (PII-001); email addresses a real domain
+//! (PII-002).
 //!
 //! ```
-//! use busflow_pii::{Rule, Severity};
+//! use busflow_pii::Redactor;
 //!
-//! let rule = Rule::find("PII-001")?;
-//! assert_eq!(rule.id, "PII-001");
-//! assert!(rule.severity >= Severity::Info);
-//! assert!(Rule::find("NO-SUCH-001").is_err());
-//! # Ok::<(), busflow_pii::Error>(())
+//! let (out, found) = Redactor::default().redact(b"card=4012-8888-8888-1881 to=ann@example.com ts=1748503543012");
+//! assert_eq!(out, b"card=[CARD] to=[EMAIL] ts=1748503543012".to_vec());
+//! assert_eq!(found.iter().map(|r| r.rule_id).collect::<Vec<_>>(), ["PII-001", "PII-002"]);
 //! ```
+//!
+//! # Behaviour
+//!
+//! - Input is bytes: invalid UTF-8 passes through untouched but for what is
+//!   redacted.
+//! - The published test card numbers are redacted by default.
 #![deny(missing_docs)]
 
+mod card;
 mod catalog;
+mod email;
+mod engine;
 mod error;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
+pub use engine::{Redaction, Redactor, RedactorConfig, Replacement};
 pub use error::{Error, ErrorKind};

@@ -1,0 +1,4 @@
+//! busflow-pii against its peers' cases and properties.
+
+mod presidio;
+mod properties;
