@@ -1,6 +1,6 @@
 //! The redaction engine: bytes in, bytes out, with what it redacted.
 
-use crate::{card, email};
+use crate::{card, email, iban, ip};
 
 /// How a match is replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,12 +14,22 @@ pub enum Replacement {
 }
 
 /// Which detectors run, and how they replace.
+// Independent on/off switches, one per detector, as a configuration file
+// states them; per-rule settings (own replacements) will replace them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedactorConfig {
     /// PII-001 payment cards (on by default).
     pub cards: bool,
     /// PII-002 email addresses (on by default).
     pub emails: bool,
+    /// PIIX-001 IBANs (on by default).
+    pub ibans: bool,
+    /// PIIX-002 IP addresses (on by default).
+    pub ips: bool,
+    /// Redact loopback, unspecified and documentation addresses too
+    /// (default: no; they identify nobody).
+    pub redact_non_personal_ips: bool,
     /// Redact the card networks' published test numbers too (default: yes;
     /// they are indistinguishable from a leak to a reader of the logs).
     pub redact_test_cards: bool,
@@ -32,6 +42,9 @@ impl Default for RedactorConfig {
         Self {
             cards: true,
             emails: true,
+            ibans: true,
+            ips: true,
+            redact_non_personal_ips: false,
             redact_test_cards: true,
             replacement: Replacement::Token,
         }
@@ -68,36 +81,64 @@ impl Redactor {
         let mut out: Vec<Redaction> = Vec::new();
         let mut i = 0;
         while i < input.len() {
-            let b = input[i];
-            if self.config.cards && b.is_ascii_digit() && (i == 0 || !input[i - 1].is_ascii_digit())
-            {
-                if let Some((end, _)) = card::detect(input, i, self.config.redact_test_cards) {
-                    out.push(Redaction {
-                        rule_id: "PII-001",
-                        start: i,
-                        end,
-                    });
-                    i = end;
-                    continue;
+            match self.detect_at(input, i, out.last().map_or(0, |r| r.end)) {
+                Some(r) => {
+                    i = r.end;
+                    out.push(r);
                 }
-            } else if self.config.emails
-                && b == b'@'
-                && let Some((start, end)) = email::detect(input, i)
-                // The local part may reach back next to an earlier match,
-                // never into it.
-                && out.last().is_none_or(|last| last.end <= start)
-            {
-                out.push(Redaction {
-                    rule_id: "PII-002",
-                    start,
-                    end,
-                });
-                i = end;
-                continue;
+                None => i += 1,
             }
-            i += 1;
         }
         out
+    }
+
+    /// A match starting at (or, for emails, around) byte `i`, not reaching
+    /// back before `floor` (the end of the previous match).
+    fn detect_at(&self, input: &[u8], i: usize, floor: usize) -> Option<Redaction> {
+        let b = input[i];
+        let word_start = i == 0 || !(input[i - 1].is_ascii_alphanumeric() || input[i - 1] == b'_');
+        let hit = |rule_id, start, end| {
+            Some(Redaction {
+                rule_id,
+                start,
+                end,
+            })
+        };
+        if b == b'@' {
+            let (start, end) =
+                email::detect(input, i).filter(|(s, _)| self.config.emails && *s >= floor)?;
+            return hit("PII-002", start, end);
+        }
+        if !word_start && b != b':' {
+            return None;
+        }
+        if b.is_ascii_digit() {
+            if self.config.cards
+                && let Some((end, _)) = card::detect(input, i, self.config.redact_test_cards)
+            {
+                return hit("PII-001", i, end);
+            }
+            if self.config.ips
+                && let Some((end, addr)) = ip::detect_v4(input, i)
+                && (self.config.redact_non_personal_ips || !ip::is_non_personal(addr))
+            {
+                return hit("PIIX-002", i, end);
+            }
+        }
+        if self.config.ibans
+            && b.is_ascii_uppercase()
+            && let Some(end) = iban::detect(input, i)
+        {
+            return hit("PIIX-001", i, end);
+        }
+        if self.config.ips
+            && (b.is_ascii_hexdigit() || b == b':')
+            && let Some((end, addr)) = ip::detect_v6(input, i)
+            && (self.config.redact_non_personal_ips || !ip::is_non_personal(addr))
+        {
+            return hit("PIIX-002", i, end);
+        }
+        None
     }
 
     /// `input` with every match replaced, and the matches.
@@ -120,7 +161,9 @@ impl Redactor {
     fn replace(&self, value: &[u8], rule_id: &str, out: &mut Vec<u8>) {
         let token: &[u8] = match rule_id {
             "PII-001" => b"CARD",
-            _ => b"EMAIL",
+            "PII-002" => b"EMAIL",
+            "PIIX-001" => b"IBAN",
+            _ => b"IP",
         };
         out.push(b'[');
         out.extend_from_slice(token);
@@ -153,6 +196,16 @@ mod tests {
         assert_eq!(
             redact("4012888888881881 4012-8888-8888-1881 4012 8888 8888 1881"),
             "[CARD] [CARD] [CARD]"
+        );
+    }
+
+    #[test]
+    fn redacts_ibans_and_personal_ips_and_keeps_documentation_ranges() {
+        assert_eq!(
+            redact(
+                "sepa iban=DE89 3704 0044 0532 0130 00 from 10.20.30.40 via 2a01:4f8::1, probe 127.0.0.1 doc 192.0.2.1"
+            ),
+            "sepa iban=[IBAN] from [IP] via [IP], probe 127.0.0.1 doc 192.0.2.1"
         );
     }
 

@@ -6,7 +6,8 @@
 //! [`Redaction`] (rule and span, never the value). Detectors validate what a
 //! regex can only shape-match: card numbers need a brand's prefix and
 //! length and a valid Luhn sum (PII-001); email addresses a real domain
-//! (PII-002).
+//! (PII-002); IBANs the country's length and mod-97 (PIIX-001); IP addresses
+//! must parse (PIIX-002).
 //!
 //! ```
 //! use busflow_pii::Redactor;
@@ -28,6 +29,8 @@ mod catalog;
 mod email;
 mod engine;
 mod error;
+mod iban;
+mod ip;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use engine::{Redaction, Redactor, RedactorConfig, Replacement};

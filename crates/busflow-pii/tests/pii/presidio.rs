@@ -97,3 +97,32 @@ fn pii_002_presidio_email_cases_agree() {
     let (agree, total) = agreement("EMAIL_ADDRESS", &emails, &[]);
     assert!(agree * 100 >= total * 98, "{agree}/{total}");
 }
+
+#[test]
+fn piix_001_presidio_iban_cases_agree() {
+    let ibans = RedactorConfig {
+        cards: false,
+        emails: false,
+        ips: false,
+        ..RedactorConfig::default()
+    };
+    let (agree, total) = agreement("IBAN_CODE", &ibans, &[]);
+    assert!(agree * 100 >= total * 98, "{agree}/{total}");
+}
+
+#[test]
+fn piix_002_presidio_ip_cases_agree() {
+    let ips = RedactorConfig {
+        cards: false,
+        emails: false,
+        ibans: false,
+        redact_non_personal_ips: true,
+        ..RedactorConfig::default()
+    };
+    let deliberate = [(
+        "test_ip_recognizer.py:299",
+        "`192.168.1.1.1` is a dotted run of five numbers (an OID or a version), not an address with a tail",
+    )];
+    let (agree, total) = agreement("IP_ADDRESS", &ips, &deliberate);
+    assert!(agree * 100 >= total * 98, "{agree}/{total}");
+}
