@@ -8,6 +8,8 @@
 //! timestamps, epoch-plus-year pairs, UUID fragments and long id runs fail
 //! one of these.
 
+use crate::boundary::is_word_byte;
+
 /// A card brand: issuer prefixes (inclusive ranges of the first digits) and
 /// the lengths it issues.
 struct Brand {
@@ -140,10 +142,6 @@ pub(crate) fn luhn(digits: &[u8]) -> bool {
         })
         .sum();
     sum.is_multiple_of(10)
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 /// Whether the byte at `i` ends a number: the end, or not glued to a word

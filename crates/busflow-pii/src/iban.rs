@@ -3,6 +3,8 @@
 //! grouped in fours by one consistent separator (space or dash), or not at
 //! all.
 
+use crate::boundary::is_word_byte;
+
 /// IBAN length per country (ISO 3166 code), from the SWIFT IBAN registry;
 /// a test compares it with `../shared/testdata/pii/iban-lengths.tsv`.
 pub(crate) static LENGTHS: &[(&str, usize)] = &[
@@ -102,10 +104,6 @@ fn length_of(country: &[u8]) -> Option<usize> {
         .binary_search_by(|(c, _)| c.as_bytes().cmp(country))
         .ok()
         .map(|i| LENGTHS[i].1)
-}
-
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
 fn is_iban_char(b: u8) -> bool {

@@ -2,11 +2,9 @@
 //! Loopback, unspecified and documentation ranges (RFC 5737, RFC 3849) are
 //! not personal data and are kept unless configured otherwise.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use crate::boundary::is_word_byte;
 
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
-}
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Whether `ip` is loopback, unspecified, or reserved for documentation.
 pub(crate) fn is_non_personal(ip: IpAddr) -> bool {

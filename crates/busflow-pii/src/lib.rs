@@ -24,6 +24,7 @@
 //! - The published test card numbers are redacted by default.
 #![deny(missing_docs)]
 
+mod boundary;
 mod card;
 mod catalog;
 mod email;

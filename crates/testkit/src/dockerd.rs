@@ -13,7 +13,7 @@ use tempfile::TempDir;
 use crate::error::{Error, Result};
 use crate::http::get_unix;
 use crate::process::{
-    Supervised, find_binary, free_port, free_udp_port, unmount_below, wait_until,
+    Supervised, block_on_detached, find_binary, free_port, free_udp_port, unmount_below, wait_until,
 };
 
 const SERVICE: &str = "dockerd";
@@ -94,25 +94,12 @@ impl Dockerd {
 impl Drop for Dockerd {
     fn drop(&mut self) {
         let docker = self.docker.clone();
-        // Drop cannot await, and may run inside a runtime: leave the swarm
-        // from a thread with a runtime of its own.
-        let leave = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                let options = LeaveSwarmOptionsBuilder::new().force(true).build();
-                let _ = tokio::time::timeout(
-                    Duration::from_secs(20),
-                    docker.leave_swarm(Some(options)),
-                )
-                .await;
-            });
+        block_on_detached(async move {
+            let options = LeaveSwarmOptionsBuilder::new().force(true).build();
+            let _ =
+                tokio::time::timeout(Duration::from_secs(20), docker.leave_swarm(Some(options)))
+                    .await;
         });
-        let _ = leave.join();
         self.process.stop(Duration::from_secs(30));
         unmount_below(self.dir.path());
     }

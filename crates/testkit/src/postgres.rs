@@ -10,7 +10,9 @@ use nix::sys::signal::Signal;
 use tempfile::TempDir;
 
 use crate::error::{Error, Result};
-use crate::process::{Supervised, find_binary, free_port, is_root, run, wait_until};
+use crate::process::{
+    Supervised, block_on_detached, find_binary, free_port, is_root, run, wait_until,
+};
 
 const SERVICE: &str = "postgres";
 /// The environment variable that points tests at an existing server instead.
@@ -181,22 +183,11 @@ impl Drop for Database {
     fn drop(&mut self) {
         let admin = self.admin_url.clone();
         let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-        // Drop cannot await, and may run inside a runtime: use a thread with
-        // a runtime of its own.
-        let handle = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                if let Ok(client) = connect(&admin).await {
-                    let _ = client.batch_execute(&sql).await;
-                }
-            });
+        block_on_detached(async move {
+            if let Ok(client) = connect(&admin).await {
+                let _ = client.batch_execute(&sql).await;
+            }
         });
-        let _ = handle.join();
     }
 }
 

@@ -244,6 +244,23 @@ pub(crate) fn unmount_below(dir: &Path) {
     }
 }
 
+/// Runs `future` to completion from synchronous code that may itself be
+/// inside a tokio runtime (a `Drop`): on a thread with a runtime of its own.
+pub(crate) fn block_on_detached<F>(future: F)
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    let handle = std::thread::spawn(move || {
+        if let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            rt.block_on(future);
+        }
+    });
+    let _ = handle.join();
+}
+
 /// A random-enough `u32` (test credentials, port probes), without a RNG
 /// dependency: std's `RandomState` is seeded from the OS.
 pub(crate) fn rand_u32() -> u32 {
