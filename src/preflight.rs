@@ -113,10 +113,6 @@ mod obs {
         "OBS-001", "OBS-002", "OBS-003", "OBS-005", "OBS-006", "OBS-007", "OBS-009",
     ];
 
-    fn convert(f: rules::Finding) -> Finding {
-        f.into()
-    }
-
     fn is_rule_file(text: &str) -> bool {
         text.lines().any(|l| l.starts_with("groups:")) || text.contains("kind: PrometheusRule")
     }
@@ -142,7 +138,7 @@ mod obs {
                 out.extend(
                     rules::check_lifecycle(path, text, "")
                         .into_iter()
-                        .map(convert),
+                        .map(Finding::from),
                 );
             } else if matches!(
                 name,
@@ -151,15 +147,15 @@ mod obs {
                 out.extend(
                     rules::check_loki_config(path, text)
                         .into_iter()
-                        .map(convert),
+                        .map(Finding::from),
                 );
             } else if loki_rules && is_rule_file(text) {
                 let (file, found) = rules::parse_rule_file(path, text.as_bytes());
-                out.extend(found.into_iter().map(convert));
+                out.extend(found.into_iter().map(Finding::from));
                 rule_files.push(file);
             } else if is_rule_file(text) {
                 let checked = rules::check_rule_file(path, text.as_bytes(), &config);
-                out.extend(checked.findings.into_iter().map(convert));
+                out.extend(checked.findings.into_iter().map(Finding::from));
                 rule_files.push(checked.file);
             }
         }
@@ -167,7 +163,7 @@ mod obs {
             out.extend(
                 rules::check_documented(&rule_files, &anchor)
                     .into_iter()
-                    .map(convert),
+                    .map(Finding::from),
             );
         }
         out

@@ -206,8 +206,6 @@ pub(crate) fn candidates(text: &[u8], start: usize) -> Vec<(usize, Vec<u8>)> {
         let total: usize = sizes.iter().sum();
         let end = parts[k - 1].1;
         let printed = k == 1 || (sizes[0] == 4 && sizes[1..].iter().all(|g| (3..=6).contains(g)));
-        // A single group followed by more digits joined by a separator is
-        // read only as part of the longer reading.
         if !(12..=19).contains(&total) || !printed || !ends_number(text, end) {
             continue;
         }

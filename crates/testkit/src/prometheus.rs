@@ -191,7 +191,9 @@ fn openmetrics(series: &[Series], now: u64, horizon: Duration) -> Result<String>
     families.dedup();
     let start = now.saturating_sub(600);
     let end = now + horizon.as_secs();
-    let stamps: Vec<u64> = (start..=end).step_by(240).chain([now]).collect();
+    let mut stamps: Vec<u64> = (start..=end).step_by(240).chain([now]).collect();
+    stamps.sort_unstable();
+    stamps.dedup();
     let mut out = String::new();
     for family in families {
         if !valid_metric_name(family) {
@@ -220,11 +222,8 @@ fn openmetrics(series: &[Series], now: u64, horizon: Duration) -> Result<String>
             }
             rendered.push((line, s.value));
         }
-        let mut sorted_stamps = stamps.clone();
-        sorted_stamps.sort_unstable();
-        sorted_stamps.dedup();
         for (line, value) in &rendered {
-            for t in &sorted_stamps {
+            for t in &stamps {
                 let _ = writeln!(out, "{line} {value} {t}");
             }
         }
