@@ -9,7 +9,7 @@ use crate::finding::Finding;
 use crate::model::{RuleFile, RuleKind};
 use crate::names::parse_duration;
 use crate::promql::threshold;
-use crate::yaml::Pos;
+use busflow_yaml::Pos;
 
 /// A documented alert.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::catalog::{Rule, Severity};
-use crate::yaml::Pos;
+use busflow_yaml::Pos;
 
 /// One finding: a rule broken at a place in a file, and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -52,9 +52,8 @@ mod series;
 mod slo;
 mod template;
 mod validity;
-mod yaml;
-mod yaml_fast;
 
+pub use busflow_yaml::Pos;
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use check::{Checked, check_rule_dir, check_rule_file, check_rule_paths};
 pub use config::{Config, CustomMetrics};
@@ -78,4 +77,3 @@ pub use slo::{
     slo_table,
 };
 pub use template::{TemplateError, check as check_template};
-pub use yaml::Pos;

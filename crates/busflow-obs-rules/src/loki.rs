@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::finding::Finding;
 use crate::names::parse_duration;
-use crate::yaml::{self, Node, Pos};
+use busflow_yaml::{self as yaml, Node, Pos};
 
 /// The documented retention period: 14 days.
 pub const RETENTION_PERIOD: &str = "336h";

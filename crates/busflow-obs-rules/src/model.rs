@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::finding::Finding;
-use crate::yaml::{self, Node, Pos, Value};
+use busflow_yaml::{self as yaml, Node, Pos, Value};
 
 /// A value with the position it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use crate::policy::BUDGET_ANNOTATION;
 use crate::promql::{self, MetricName};
 use crate::recorded::Recordings;
 use crate::series::SeriesSource;
-use crate::yaml::Pos;
+use busflow_yaml::Pos;
 
 /// One metric's line of the probe report.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use crate::model::{RuleDef, RuleFile, RuleKind, Spanned};
 use crate::names::{is_label_name, is_metric_name, parse_duration};
 use crate::promql::Analyses;
 use crate::template;
-use crate::yaml::Pos;
+use busflow_yaml::Pos;
 
 const RULE: &str = "OBS-001";
 

@@ -11,7 +11,7 @@
 //! Where it accepts, it builds the same tree with the same positions as the
 //! general parser; a property test holds it to that.
 
-use super::yaml::{Node, Pos, Value};
+use crate::{Node, Pos, Value};
 
 /// The tree of `text`, or `None` when `text` leaves the subset.
 pub(crate) fn parse(text: &str) -> Option<Vec<Node>> {
@@ -527,7 +527,7 @@ fn trailing_ok(rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml::parse_general;
+    use crate::parse_general;
 
     /// Where the fast path accepts, it must agree with the general parser.
     fn agrees(text: &str) -> bool {
@@ -585,7 +585,7 @@ mod tests {
         let dirs = [
             shared.join("promtool"),
             shared.join("rulefmt"),
-            manifest.join("tests/fixtures"),
+            manifest.join("../busflow-obs-rules/tests/fixtures"),
             manifest.join("../../examples/infra/observability/prometheus-rules"),
             manifest.join("../../examples/infra/observability/loki-rules"),
         ];

@@ -1,10 +1,15 @@
-//! A YAML document as a tree of nodes that keep their source positions.
+//! busflow-yaml: a YAML document as a tree of nodes that keep their source
+//! positions.
 //!
 //! `serde_yaml` is deprecated and drops positions; findings need line and
 //! column, so the tree is built from `saphyr-parser` events. Anchors and
 //! aliases are resolved (an alias node is a copy of its anchor's node, with
 //! the anchor's positions), and `<<` merge keys are merged (explicit keys
 //! win; merged values keep the positions where they were written).
+
+#![deny(missing_docs)]
+
+mod fast;
 
 use std::collections::HashMap;
 
@@ -110,14 +115,15 @@ pub struct SyntaxError {
 /// The block-style subset rule files use goes through a fast path; anything
 /// else through the general parser, with the same result.
 pub fn parse(text: &str) -> Result<Vec<Node>, SyntaxError> {
-    if let Some(docs) = crate::yaml_fast::parse(text) {
+    if let Some(docs) = crate::fast::parse(text) {
         return Ok(docs);
     }
     parse_general(text)
 }
 
 /// The general parser (`saphyr-parser` events), for everything.
-pub(crate) fn parse_general(text: &str) -> Result<Vec<Node>, SyntaxError> {
+#[doc(hidden)]
+pub fn parse_general(text: &str) -> Result<Vec<Node>, SyntaxError> {
     let mut builder = Builder::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| SyntaxError {
