@@ -224,6 +224,15 @@ pub(crate) fn detect(
     start: usize,
     redact_test_numbers: bool,
 ) -> Option<(usize, &'static str)> {
+    // A card is one run of 12 or more digits, or begins with a group of
+    // four: anything else is rejected before any allocation.
+    let run = text[start..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if run < 12 && run != 4 {
+        return None;
+    }
     candidates(text, start)
         .into_iter()
         .find_map(|(end, digits)| {

@@ -124,6 +124,18 @@ pub static RULES: &[Rule] = &[
         Severity::Error,
         RuleKind::Action,
     ),
+    Rule::new(
+        "PIIX-003",
+        "phone numbers are redacted",
+        Severity::Error,
+        RuleKind::Action,
+    ),
+    Rule::new(
+        "PIIX-004",
+        "JWTs and bearer credentials are redacted",
+        Severity::Error,
+        RuleKind::Action,
+    ),
 ];
 
 #[cfg(test)]

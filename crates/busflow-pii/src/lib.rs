@@ -1,38 +1,69 @@
 //! busflow-pii: log redaction of cards, emails and more, with exclusions,
 //! false-positive accounting, and Promtail / LogQL output.
 //!
-//! The principal type is [`Redactor`]: built once from a [`RedactorConfig`],
-//! it finds and replaces personal data in bytes, reporting each
-//! [`Redaction`] (rule and span, never the value). Detectors validate what a
-//! regex can only shape-match: card numbers need a brand's prefix and
-//! length and a valid Luhn sum (PII-001); email addresses a real domain
-//! (PII-002); IBANs the country's length and mod-97 (PIIX-001); IP addresses
-//! must parse (PIIX-002).
+//! The principal type is [`Redactor`]: built once from a [`RedactorConfig`]
+//! (and optionally [`Exclusions`]), it finds and replaces personal data in
+//! bytes, reporting each [`Redaction`] (rule and span, never the value).
+//! Detectors validate what a regex can only shape-match:
+//!
+//! | Rule | Detector | Precision strategy |
+//! |------|----------|--------------------|
+//! | PII-001 | cards | IIN prefix and length table, Luhn, one separator kind in card groupings, boundaries; epoch and id guards |
+//! | PII-002 | emails | WHATWG local part, domain labels and a letter TLD, no trailing dot |
+//! | PII-007 | URL parts | userinfo before `@` in the authority; values of sensitive query keys |
+//! | PIIX-001 | IBANs | per-country length table, mod-97 |
+//! | PIIX-002 | IPs | parsed v4/v6; loopback and documentation ranges kept unless asked |
+//! | PIIX-003 | phones | E.164 digit counts, German trunk + area code apart from the subscriber |
+//! | PIIX-004 | tokens | JWT header decodes to a JSON object; credentials after `Bearer`/`Basic` |
 //!
 //! ```
 //! use busflow_pii::Redactor;
 //!
 //! let (out, found) = Redactor::default().redact(b"card=4012-8888-8888-1881 to=ann@example.com ts=1748503543012");
 //! assert_eq!(out, b"card=[CARD] to=[EMAIL] ts=1748503543012".to_vec());
-//! assert_eq!(found.iter().map(|r| r.rule_id).collect::<Vec<_>>(), ["PII-001", "PII-002"]);
+//! assert_eq!(found.iter().map(|r| r.rule_id()).collect::<Vec<_>>(), ["PII-001", "PII-002"]);
 //! ```
 //!
 //! # Behaviour
 //!
 //! - Input is bytes: invalid UTF-8 passes through untouched but for what is
-//!   redacted.
+//!   redacted. [`Mode::Json`] handles JSON lines structurally.
 //! - The published test card numbers are redacted by default.
+//! - Replacements are a type token, the last four digits of a card, or a
+//!   keyed hash ([`Replacement`]); never an unkeyed hash.
+//! - [`Ledger`] counts redactions and false positives per rule and UTC day
+//!   (PII-004); [`emit`] writes the rule set for Promtail, Alloy and the
+//!   Loki ruler (PII-005, PII-006).
 #![deny(missing_docs)]
 
 mod boundary;
 mod card;
 mod catalog;
+mod config;
+mod detector;
 mod email;
+pub mod emit;
 mod engine;
 mod error;
+mod exclusions;
 mod iban;
 mod ip;
+mod json;
+mod ledger;
+mod phone;
+mod replacement;
+mod tally;
+mod token;
+mod url;
+mod yamlfile;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
-pub use engine::{Redaction, Redactor, RedactorConfig, Replacement};
+pub use config::{RedactorConfig, RuleSetting};
+pub use detector::Detector;
+pub use engine::{Mode, Outcome, Redaction, Redactor, Suppression};
 pub use error::{Error, ErrorKind};
+pub use exclusions::{Exclusion, Exclusions};
+pub use ledger::{DEFAULT_BUDGET, DayCounts, Ledger, UtcDay};
+pub use replacement::{HmacKey, Replacement};
+pub use tally::Tally;
+pub use url::DEFAULT_SENSITIVE_KEYS;

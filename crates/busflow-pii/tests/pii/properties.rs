@@ -102,7 +102,7 @@ proptest! {
         let (out, found) = Redactor::default().redact(line.as_bytes());
         let out = String::from_utf8(out).expect("utf-8");
         prop_assert!(!out.contains(&n), "{} survived in {}", n, out);
-        prop_assert!(found.iter().any(|r| r.rule_id == "PII-001"));
+        prop_assert!(found.iter().any(|r| r.rule_id() == "PII-001"));
     }
 
     #[test]

@@ -1,0 +1,203 @@
+//! PIIX-003: phone numbers in E.164 (`+49 30 1234567`, `+4930…`,
+//! `0049 30 …`) and German national format (`030 1234567`, `030/1234567`,
+//! `(030) 1234567`, `0170-1234567`, `01701234567`).
+//!
+//! Precision guard: digits are read in groups across single separators
+//! (space, `-`, `/`, and a parenthesised group); the country code never
+//! starts with 0 (so `+01:00` and `+0100` offsets are not phones); E.164 has
+//! 8 to 15 digits. A national number starts with a trunk `0` and an area
+//! code (`0` + 2 to 5 digits, not `00`) written apart from the subscriber
+//! number, 9 to 13 digits in all — which rules out dates (`01-05-2024`,
+//! `05.01.2024`: area too short, `.` is no separator), versions and
+//! durations. Unseparated national numbers are accepted only as mobile
+//! numbers (`015x`, `016x`, `017x`, 11 or 12 digits); any other run of
+//! digits is an id. A number glued to a word, or continued by `.digit` or
+//! `:digit`, is something else.
+
+use crate::boundary::is_word_byte;
+
+/// Digit groups read from a position.
+struct Groups {
+    end: usize,
+    digits: usize,
+    count: usize,
+    first: usize,
+    separated: bool,
+}
+
+fn read_groups(text: &[u8], mut i: usize, max_digits: usize) -> Option<Groups> {
+    let mut g = Groups {
+        end: i,
+        digits: 0,
+        count: 0,
+        first: 0,
+        separated: false,
+    };
+    loop {
+        let paren = text.get(i) == Some(&b'(');
+        let start = i + usize::from(paren);
+        let mut j = start;
+        while j < text.len() && text[j].is_ascii_digit() {
+            j += 1;
+        }
+        let len = j - start;
+        if len == 0 || (paren && text.get(j) != Some(&b')')) {
+            break;
+        }
+        // `(0)` after a country code is the trunk prefix, not a digit.
+        let counted = if paren && &text[start..j] == b"0" {
+            0
+        } else {
+            len
+        };
+        if g.digits + counted > max_digits {
+            return None;
+        }
+        g.digits += counted;
+        if g.count == 0 {
+            g.first = len;
+        }
+        g.count += 1;
+        i = j + usize::from(paren);
+        g.end = i;
+        // A single separator, then another group.
+        let sep = text.get(i).copied();
+        let next = text.get(i + 1).copied();
+        let next_group = next.is_some_and(|b| b.is_ascii_digit() || b == b'(');
+        if matches!(sep, Some(b' ' | b'-' | b'/')) && next_group {
+            g.separated = true;
+            i += 1;
+        } else if paren && next.is_some() && sep.is_some_and(|b| b.is_ascii_digit()) {
+            // `(030)1234567`
+            g.separated = true;
+        } else {
+            break;
+        }
+    }
+    (g.count > 0).then_some(g)
+}
+
+/// Whether the number ending at `end` stands alone.
+fn ends_alone(text: &[u8], end: usize) -> bool {
+    match text.get(end) {
+        Some(&b) if is_word_byte(b) || b == b'+' => false,
+        Some(b'.' | b':' | b',' | b'-') => !text.get(end + 1).is_some_and(u8::is_ascii_digit),
+        _ => true,
+    }
+}
+
+fn starts_alone(text: &[u8], start: usize) -> bool {
+    start == 0
+        || !(is_word_byte(text[start - 1])
+            || matches!(text[start - 1], b'+' | b'.' | b'-' | b'/' | b':'))
+}
+
+/// An E.164 number from the `+` at `at`: its end.
+pub(crate) fn detect_plus(text: &[u8], at: usize) -> Option<usize> {
+    if !starts_alone(text, at) || !text.get(at + 1).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+        return None;
+    }
+    let g = read_groups(text, at + 1, 15)?;
+    ((8..=15).contains(&g.digits) && ends_alone(text, g.end)).then_some(g.end)
+}
+
+/// A number from the `0` or `(` at `start`: `00` international or German
+/// national. Its end.
+pub(crate) fn detect_zero(text: &[u8], start: usize) -> Option<usize> {
+    if !starts_alone(text, start) {
+        return None;
+    }
+    let paren = text[start] == b'(';
+    let rest = &text[start + usize::from(paren)..];
+    if rest.first() != Some(&b'0') {
+        return None;
+    }
+    if !paren && rest.get(1) == Some(&b'0') {
+        // `00` + country code, written in groups.
+        if !rest.get(2).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+            return None;
+        }
+        let g = read_groups(text, start + 2, 15)?;
+        // The country code (1 to 3 digits) stands apart: `0049 30 …`.
+        let cc_apart = g.first <= 3 && text.get(start + 2 + g.first) == Some(&b' ');
+        return (cc_apart && (8..=15).contains(&g.digits) && ends_alone(text, g.end))
+            .then_some(g.end);
+    }
+    if !rest.get(1).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+        return None;
+    }
+    let g = read_groups(text, start, 13)?;
+    if !ends_alone(text, g.end) || !(9..=13).contains(&g.digits) {
+        return None;
+    }
+    if g.separated {
+        return ((3..=6).contains(&g.first) && g.count <= 4).then_some(g.end);
+    }
+    let mobile = matches!(rest.get(1..3), Some([b'1', b'5' | b'6' | b'7']));
+    (mobile && (11..=12).contains(&g.digits)).then_some(g.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plus(text: &str) -> Option<&str> {
+        let at = text.find('+')?;
+        detect_plus(text.as_bytes(), at).map(|end| &text[at..end])
+    }
+
+    fn zero(text: &str) -> Option<&str> {
+        let at = text.find(['0', '('])?;
+        detect_zero(text.as_bytes(), at).map(|end| &text[at..end])
+    }
+
+    #[test]
+    fn piix_003_e164_numbers() {
+        assert_eq!(plus("call +49 30 1234567 now"), Some("+49 30 1234567"));
+        assert_eq!(plus("tel=+4930123456;"), Some("+4930123456"));
+        assert_eq!(plus("+1 415 555 0132"), Some("+1 415 555 0132"));
+        assert_eq!(plus("+44 (0) 20 7123 4567"), Some("+44 (0) 20 7123 4567"));
+        assert_eq!(plus("+44 (20) 7123 4567"), Some("+44 (20) 7123 4567"));
+        assert_eq!(plus("+33 1 42 68 53 00."), Some("+33 1 42 68 53 00"));
+    }
+
+    #[test]
+    fn piix_003_offsets_sums_and_long_runs_are_not_e164() {
+        assert_eq!(plus("2026-11-23T10:00:00+01:00"), None);
+        assert_eq!(plus("ts 10:00:00 +0100"), None);
+        assert_eq!(plus("x=1+4930123456"), None);
+        assert_eq!(plus("+1234567"), None, "too short");
+        assert_eq!(plus("+1234567890123456"), None, "too long");
+        assert_eq!(plus("+49301234567.5"), None, "a decimal");
+    }
+
+    #[test]
+    fn piix_003_german_national_numbers() {
+        assert_eq!(zero("Tel. 030 1234567"), Some("030 1234567"));
+        assert_eq!(zero("030/12345678"), Some("030/12345678"));
+        assert_eq!(zero("(030) 12345678"), Some("(030) 12345678"));
+        assert_eq!(zero("0170-1234567"), Some("0170-1234567"));
+        assert_eq!(zero("06221 54 1234"), Some("06221 54 1234"));
+        assert_eq!(zero("01701234567"), Some("01701234567"));
+        assert_eq!(zero("0049 30 1234567"), Some("0049 30 1234567"));
+    }
+
+    #[test]
+    fn piix_003_dates_versions_ids_and_durations_are_not_phones() {
+        for text in [
+            "01-05-2024",
+            "05.01.2024",
+            "0.12.3",
+            "0301234567",
+            "00000123456",
+            "0012345678901",
+            "order 0012-3456-7890",
+            "took 0 1234 ms",
+            "030 1234",
+            "v1.0301234567",
+            "id-030 1234567",
+        ] {
+            assert_eq!(zero(text), None, "{text}");
+        }
+    }
+}
