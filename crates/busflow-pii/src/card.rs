@@ -155,12 +155,18 @@ fn ends_number(text: &[u8], i: usize) -> bool {
                     .is_some_and(|b| is_word_byte(*b) && !b.is_ascii_digit())))
 }
 
+/// Whether a number ending at `i` is a plain number: nothing glued after.
+fn plain_number_ends(text: &[u8], i: usize) -> bool {
+    text.get(i)
+        .is_none_or(|b| !(is_word_byte(*b) || matches!(b, b'-' | b'.' | b':' | b'/')))
+}
+
 /// Card-shaped readings of the digits starting at `start`: each an end and
 /// the digits without separators, longest first. Groups are read across
 /// one consistent separator (space or dash); a reading is a prefix of the
 /// groups with 12 to 19 digits, printed like a card (one group, or 4 digits
 /// then groups of 3 to 6), ending at a number boundary.
-pub(crate) fn candidates(text: &[u8], start: usize) -> Vec<(usize, Vec<u8>)> {
+pub(crate) fn candidates(text: &[u8], start: usize, list_floor: usize) -> Vec<(usize, Vec<u8>)> {
     // Left boundary: not glued to a word, and not the tail of a dashed or
     // dotted id (`a716-4466…`, `v1.4111…`).
     if start > 0 {
@@ -171,6 +177,12 @@ pub(crate) fn candidates(text: &[u8], start: usize) -> Vec<(usize, Vec<u8>)> {
         if (prev == b'-' || prev == b'.' || prev == b'/')
             && start >= 2
             && is_word_byte(text[start - 2])
+        {
+            return Vec::new();
+        }
+        // Inside a list of numbers (`counters=12 3994 5114 …`), unless the
+        // number before is a value already found (`card1 card2`).
+        if prev == b' ' && start >= 2 && start - 1 > list_floor && text[start - 2].is_ascii_digit()
         {
             return Vec::new();
         }
@@ -185,7 +197,7 @@ pub(crate) fn candidates(text: &[u8], start: usize) -> Vec<(usize, Vec<u8>)> {
         }
         groups.push((group_start, i));
         let len: usize = groups.iter().map(|(s, e)| e - s).sum();
-        if groups.len() == 6 || len > 19 {
+        if groups.len() == 8 || len > 32 {
             break;
         }
         if i + 1 < text.len()
@@ -206,7 +218,17 @@ pub(crate) fn candidates(text: &[u8], start: usize) -> Vec<(usize, Vec<u8>)> {
         let total: usize = sizes.iter().sum();
         let end = parts[k - 1].1;
         let printed = k == 1 || (sizes[0] == 4 && sizes[1..].iter().all(|g| (3..=6).contains(g)));
-        if !(12..=19).contains(&total) || !printed || !ends_number(text, end) {
+        // Grouped digits that go on in the same grouping with short plain
+        // numbers, six groups or more in all, are a list of numbers
+        // (`/proc/stat`-style counters), not a card with something after
+        // it; one number after a 16-digit card (`… 1881 3 items`) or a date
+        // (`… 1881 2026-11-23`) is not a list.
+        let list_goes_on = k > 1
+            && k < groups.len()
+            && (groups.len() >= 6 || groups.len() - k >= 2)
+            && groups[k..].iter().all(|(s, e)| e - s <= 6)
+            && plain_number_ends(text, groups[groups.len() - 1].1);
+        if !(12..=19).contains(&total) || !printed || list_goes_on || !ends_number(text, end) {
             continue;
         }
         let digits: Vec<u8> = parts
@@ -222,6 +244,7 @@ pub(crate) fn candidates(text: &[u8], start: usize) -> Vec<(usize, Vec<u8>)> {
 pub(crate) fn detect(
     text: &[u8],
     start: usize,
+    list_floor: usize,
     redact_test_numbers: bool,
 ) -> Option<(usize, &'static str)> {
     // A card is one run of 12 or more digits, or begins with a group of
@@ -233,7 +256,7 @@ pub(crate) fn detect(
     if run < 12 && run != 4 {
         return None;
     }
-    candidates(text, start)
+    candidates(text, start, list_floor)
         .into_iter()
         .find_map(|(end, digits)| {
             let brand = brand(&digits)?;
@@ -256,7 +279,7 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Option<&'static str> {
-        detect(text.as_bytes(), 0, true).map(|(_, b)| b)
+        detect(text.as_bytes(), 0, 0, true).map(|(_, b)| b)
     }
 
     #[test]
@@ -283,28 +306,40 @@ mod tests {
         assert_eq!(found("1117838978 2005"), None, "epoch + year");
         assert_eq!(found("41111111111111112222"), None, "a 20-digit id");
         assert_eq!(
-            found("4111 1111 1111 1111 2222"),
+            found("4111 1111 1111 1111 2222 33"),
+            None,
+            "a list of numbers, not a card and numbers"
+        );
+        assert_eq!(found("4111 1111 1111 1111 3 items"), Some("visa"));
+        assert_eq!(found("4111111111111111 2222"), Some("visa"));
+        assert_eq!(
+            found("4111 1111 1111 1111 2026-11-23"),
             Some("visa"),
-            "the first 16 digits are a card"
+            "a date after"
+        );
+        assert!(
+            detect(b"n=12 4111 1111 1111 1111", 5, 0, true).is_none(),
+            "inside a list"
         );
         let uuid = b"550e8400-e29b-41d4-a716-446655440000";
         assert!(
-            (0..uuid.len()).all(|i| !uuid[i].is_ascii_digit() || detect(uuid, i, true).is_none())
+            (0..uuid.len())
+                .all(|i| !uuid[i].is_ascii_digit() || detect(uuid, i, 0, true).is_none())
         );
         assert!(
-            detect(b"blk_4111111111111111", 4, true).is_none(),
+            detect(b"blk_4111111111111111", 4, 0, true).is_none(),
             "glued to a word"
         );
         assert!(
-            detect(b"v1.4111111111111111", 3, true).is_none(),
+            detect(b"v1.4111111111111111", 3, 0, true).is_none(),
             "a dotted id"
         );
     }
 
     #[test]
     fn pii_001_test_numbers_are_a_choice() {
-        assert!(detect(b"4111111111111111", 0, false).is_none());
-        assert!(detect(b"4111111111111111", 0, true).is_some());
+        assert!(detect(b"4111111111111111", 0, 0, false).is_none());
+        assert!(detect(b"4111111111111111", 0, 0, true).is_some());
         assert!(
             TEST_NUMBERS
                 .iter()

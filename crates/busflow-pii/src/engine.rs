@@ -222,7 +222,7 @@ impl Redactor {
                 BORING => None,
                 WORD => {
                     let hit = if i == 0 || !is_word_byte(text[i - 1]) {
-                        self.at_word(text, i)
+                        self.at_word(text, i, floor)
                     } else {
                         None
                     };
@@ -248,12 +248,14 @@ impl Redactor {
         }
     }
 
-    /// A value starting at the word start `i`.
-    fn at_word(&self, text: &[u8], i: usize) -> Option<(Detector, usize, usize)> {
+    /// A value starting at the word start `i`; `floor` is the end of the
+    /// previous match.
+    fn at_word(&self, text: &[u8], i: usize, floor: usize) -> Option<(Detector, usize, usize)> {
         let b = text[i];
         if b.is_ascii_digit() {
             if self.on(Detector::Card)
-                && let Some((end, _)) = card::detect(text, i, self.config.redact_test_cards)
+                && let Some((end, _)) = card::detect(text, i, floor, self.config.redact_test_cards)
+                && !text_key(text, i).is_some_and(is_id_key)
             {
                 return Some((Detector::Card, i, end));
             }
@@ -271,7 +273,8 @@ impl Redactor {
             }
             if b == b'0'
                 && self.on(Detector::Phone)
-                && let Some(end) = phone::detect_zero(text, i)
+                && let Some(end) = phone::detect_zero(text, i, floor)
+                && !text_key(text, i).is_some_and(is_id_key)
             {
                 return Some((Detector::Phone, i, end));
             }
@@ -330,10 +333,10 @@ impl Redactor {
                 None
             }
             b'+' if self.on(Detector::Phone) => {
-                phone::detect_plus(text, i).map(|e| (Detector::Phone, i, e))
+                phone::detect_plus(text, i, floor).map(|e| (Detector::Phone, i, e))
             }
             b'(' if self.on(Detector::Phone) => {
-                phone::detect_zero(text, i).map(|e| (Detector::Phone, i, e))
+                phone::detect_zero(text, i, floor).map(|e| (Detector::Phone, i, e))
             }
             b'?' | b'&' if self.on(Detector::UrlPart) => {
                 url::detect_query(text, i, self.config.sensitive_keys())
@@ -385,6 +388,29 @@ impl Redactor {
             end: base + e,
         });
     }
+}
+
+/// Whether a key names an identifier or a counter (`id`, `order_id`,
+/// `statementId`, `seq`, `offset`, `ts`): digits under it are not a card
+/// or a phone number.
+fn is_id_key(key: &[u8]) -> bool {
+    const COUNTERS: &[&[u8]] = &[
+        b"seq",
+        b"sequence",
+        b"offset",
+        b"nonce",
+        b"ts",
+        b"timestamp",
+        b"epoch",
+        b"counter",
+        b"count",
+    ];
+    let lower = key.to_ascii_lowercase();
+    lower == b"id"
+        || [b"_id", b"-id", b".id"].iter().any(|s| lower.ends_with(*s))
+        || key.ends_with(b"Id")
+        || key.ends_with(b"ID")
+        || COUNTERS.contains(&lower.as_slice())
 }
 
 fn is_context_word(b: u8) -> bool {

@@ -29,6 +29,10 @@ pub(crate) fn detect_v4(text: &[u8], start: usize) -> Option<(usize, IpAddr)> {
     if start > 0 && (is_word_byte(text[start - 1]) || text[start - 1] == b'.') {
         return None;
     }
+    // `Chrome/131.0.6778.85`: a product's version, not an address.
+    if start >= 2 && text[start - 1] == b'/' && text[start - 2].is_ascii_alphanumeric() {
+        return None;
+    }
     let mut i = start;
     let mut dots = 0;
     while i < text.len() && (text[i].is_ascii_digit() || text[i] == b'.') && i - start < 15 {
@@ -123,6 +127,16 @@ pub(crate) fn detect_v6(text: &[u8], start: usize) -> Option<(usize, IpAddr)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn piix_002_a_product_version_is_not_an_address() {
+        let ua = b"Mozilla/5.0 Chrome/131.0.164.63 Safari/537.36";
+        assert!(detect_v4(ua, 20).is_none());
+        assert!(
+            detect_v4(b"http://10.1.2.3/x", 7).is_some(),
+            "a URL's host is"
+        );
+    }
 
     #[test]
     fn parses_ipv4_and_ipv6_with_boundaries() {

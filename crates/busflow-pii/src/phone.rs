@@ -22,6 +22,7 @@ struct Groups {
     digits: usize,
     count: usize,
     first: usize,
+    shortest_after_first: usize,
     separated: bool,
 }
 
@@ -31,6 +32,7 @@ fn read_groups(text: &[u8], mut i: usize, max_digits: usize) -> Option<Groups> {
         digits: 0,
         count: 0,
         first: 0,
+        shortest_after_first: usize::MAX,
         separated: false,
     };
     loop {
@@ -56,6 +58,8 @@ fn read_groups(text: &[u8], mut i: usize, max_digits: usize) -> Option<Groups> {
         g.digits += counted;
         if g.count == 0 {
             g.first = len;
+        } else {
+            g.shortest_after_first = g.shortest_after_first.min(len);
         }
         g.count += 1;
         i = j + usize::from(paren);
@@ -86,15 +90,22 @@ fn ends_alone(text: &[u8], end: usize) -> bool {
     }
 }
 
-fn starts_alone(text: &[u8], start: usize) -> bool {
+fn starts_alone(text: &[u8], start: usize, list_floor: usize) -> bool {
     start == 0
         || !(is_word_byte(text[start - 1])
-            || matches!(text[start - 1], b'+' | b'.' | b'-' | b'/' | b':'))
+            || matches!(text[start - 1], b'+' | b'.' | b'-' | b'/' | b':')
+            // Inside a list of numbers (`12 0044 062 60617`).
+            || (text[start - 1] == b' '
+                && start >= 2
+                && start - 1 > list_floor
+                && text[start - 2].is_ascii_digit()))
 }
 
 /// An E.164 number from the `+` at `at`: its end.
-pub(crate) fn detect_plus(text: &[u8], at: usize) -> Option<usize> {
-    if !starts_alone(text, at) || !text.get(at + 1).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+pub(crate) fn detect_plus(text: &[u8], at: usize, list_floor: usize) -> Option<usize> {
+    if !starts_alone(text, at, list_floor)
+        || !text.get(at + 1).is_some_and(|b| (b'1'..=b'9').contains(b))
+    {
         return None;
     }
     let g = read_groups(text, at + 1, 15)?;
@@ -103,8 +114,8 @@ pub(crate) fn detect_plus(text: &[u8], at: usize) -> Option<usize> {
 
 /// A number from the `0` or `(` at `start`: `00` international or German
 /// national. Its end.
-pub(crate) fn detect_zero(text: &[u8], start: usize) -> Option<usize> {
-    if !starts_alone(text, start) {
+pub(crate) fn detect_zero(text: &[u8], start: usize, list_floor: usize) -> Option<usize> {
+    if !starts_alone(text, start, list_floor) {
         return None;
     }
     let paren = text[start] == b'(';
@@ -123,7 +134,9 @@ pub(crate) fn detect_zero(text: &[u8], start: usize) -> Option<usize> {
         return (cc_apart && (8..=15).contains(&g.digits) && ends_alone(text, g.end))
             .then_some(g.end);
     }
-    if !rest.get(1).is_some_and(|b| (b'1'..=b'9').contains(b)) {
+    // Area codes start 02 to 09; 01 is mobile (015x to 017x) or a service.
+    let mobile = matches!(rest.get(1..3), Some([b'1', b'5' | b'6' | b'7']));
+    if !(mobile || rest.get(1).is_some_and(|b| (b'2'..=b'9').contains(b))) {
         return None;
     }
     let g = read_groups(text, start, 13)?;
@@ -131,9 +144,22 @@ pub(crate) fn detect_zero(text: &[u8], start: usize) -> Option<usize> {
         return None;
     }
     if g.separated {
-        return ((3..=6).contains(&g.first) && g.count <= 4).then_some(g.end);
+        // Trunk + area code, then a subscriber number of 5 or more digits
+        // in groups of 2 or more: `080046 893` (a date and a time) and
+        // `081117 259812 8` are not phones.
+        // Subscriber numbers never start with 0.
+        let subscriber = g.digits - g.first;
+        let leading_zero = text[start + usize::from(paren) + g.first..]
+            .iter()
+            .find(|b| b.is_ascii_digit())
+            == Some(&b'0');
+        return ((3..=6).contains(&g.first)
+            && g.count <= 4
+            && subscriber >= 5
+            && g.shortest_after_first >= 2
+            && !leading_zero)
+            .then_some(g.end);
     }
-    let mobile = matches!(rest.get(1..3), Some([b'1', b'5' | b'6' | b'7']));
     (mobile && (11..=12).contains(&g.digits)).then_some(g.end)
 }
 
@@ -143,12 +169,12 @@ mod tests {
 
     fn plus(text: &str) -> Option<&str> {
         let at = text.find('+')?;
-        detect_plus(text.as_bytes(), at).map(|end| &text[at..end])
+        detect_plus(text.as_bytes(), at, 0).map(|end| &text[at..end])
     }
 
     fn zero(text: &str) -> Option<&str> {
         let at = text.find(['0', '('])?;
-        detect_zero(text.as_bytes(), at).map(|end| &text[at..end])
+        detect_zero(text.as_bytes(), at, 0).map(|end| &text[at..end])
     }
 
     #[test]
@@ -196,6 +222,12 @@ mod tests {
             "030 1234",
             "v1.0301234567",
             "id-030 1234567",
+            "081112 080046 893 INFO",
+            "081117 259812 8 INFO",
+            "counters=1556 0299 6584 0020 967 67658",
+            "n=12 0044 062 60617",
+            "010 000000",
+            "030 012345",
         ] {
             assert_eq!(zero(text), None, "{text}");
         }

@@ -38,3 +38,38 @@ pub use error::{Error, Result};
 pub use postgres::{Database, PG_URL_ENV, Postgres, PostgresBuilder};
 pub use prometheus::{Prometheus, PrometheusBuilder, Series};
 pub use s3::S3;
+
+/// A command-line tool a test runs (`promtool`, `go`): its path, or an
+/// error naming the Debian `package` that provides it.
+pub fn tool(binary: &'static str, package: &'static str) -> Result<std::path::PathBuf> {
+    process::find_binary(binary, binary, package, &[])
+}
+
+/// Builds the Go program `main_go` (one file, standard library only) into
+/// `out_dir` with Debian's `go` (package `golang-go`) and returns the
+/// binary. The build cache lives in `out_dir` so nothing is written to
+/// `$HOME`.
+pub fn build_go(
+    main_go: &std::path::Path,
+    out_dir: &std::path::Path,
+) -> Result<std::path::PathBuf> {
+    let go = tool("go", "golang-go")?;
+    let binary = out_dir.join(main_go.file_stem().unwrap_or_default());
+    let status = std::process::Command::new(go)
+        .arg("build")
+        .arg("-o")
+        .arg(&binary)
+        .arg(main_go)
+        .env("GOCACHE", out_dir.join("gocache"))
+        .env("GOPATH", out_dir.join("gopath"))
+        .env("GO111MODULE", "off")
+        .status()
+        .map_err(|e| Error::io("go", format!("running go build {}", main_go.display()), e))?;
+    if !status.success() {
+        return Err(Error::service(
+            "go",
+            format!("go build {} exited with {status}", main_go.display()),
+        ));
+    }
+    Ok(binary)
+}
