@@ -15,3 +15,17 @@ impl From<busflow_obs_rules::Finding> for crate::Finding {
             .with_help(f.help)
     }
 }
+
+#[cfg(feature = "pii")]
+impl From<busflow_pii::Finding> for crate::Finding {
+    fn from(f: busflow_pii::Finding) -> Self {
+        use crate::Severity;
+        let severity = match f.severity {
+            busflow_pii::Severity::Info => Severity::Info,
+            busflow_pii::Severity::Warning => Severity::Warning,
+            _ => Severity::Error,
+        };
+        crate::Finding::new(f.rule_id, severity, f.message, f.file, f.line, f.column)
+            .with_help(f.help)
+    }
+}

@@ -8,7 +8,9 @@
 //! - with the `obs-rules` feature, OBS-001..003 and OBS-005..007 on the
 //!   Prometheus rule files (YAML with `groups:`, or `PrometheusRule`s),
 //!   structure checks on Loki ruler files (under a `loki-rules` folder), and
-//!   OBS-009 on `loki.yaml` and `*lifecycle*.json|xml`.
+//!   OBS-009 on `loki.yaml` and `*lifecycle*.json|xml`;
+//! - with the `pii` feature, PII-003 on `pii-exclusions.yaml` and PII-005 on
+//!   every YAML file with `pipeline_stages` (a Promtail configuration).
 
 use std::path::{Path, PathBuf};
 
@@ -90,6 +92,11 @@ pub fn run(root: &Path, selection: &Selection, catalog: &[RuleInfo]) -> Result<P
         findings.extend(obs::check(&sources));
         checks_run.extend(obs::STATIC_RULES);
     }
+    #[cfg(feature = "pii")]
+    {
+        findings.extend(pii::check(&sources));
+        checks_run.extend(pii::STATIC_RULES);
+    }
     let split = suppress::apply(selection.filter(findings), &sources);
     Ok(Preflight {
         report: Report::new(split.kept, split.suppressed.len()),
@@ -165,6 +172,42 @@ mod obs {
                     .into_iter()
                     .map(Finding::from),
             );
+        }
+        out
+    }
+}
+
+#[cfg(feature = "pii")]
+mod pii {
+    use busflow_pii as redaction;
+
+    use crate::finding::Finding;
+    use crate::sources::Sources;
+
+    /// The pii clauses preflight checks.
+    pub(super) const STATIC_RULES: [&str; 2] = ["PII-003", "PII-005"];
+
+    pub(super) fn check(sources: &Sources) -> Vec<Finding> {
+        let config = redaction::RedactorConfig::default();
+        let mut out = Vec::new();
+        for (path, text) in sources.iter() {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if matches!(name, "pii-exclusions.yaml" | "pii-exclusions.yml") {
+                out.extend(
+                    redaction::check_exclusions(path, text)
+                        .into_iter()
+                        .map(Finding::from),
+                );
+            } else if text.contains("pipeline_stages:") {
+                out.extend(
+                    redaction::check_promtail(path, text, &config)
+                        .into_iter()
+                        .map(Finding::from),
+                );
+            }
         }
         out
     }

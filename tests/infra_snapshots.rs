@@ -32,3 +32,17 @@ fn obs_007_documented_alerts_in_the_reference_repository_are_current() {
         &busflow::obs_rules::generate("logql"),
     );
 }
+
+#[cfg(feature = "pii")]
+#[test]
+fn pii_005_pii_006_the_emitted_rule_set_in_the_reference_repository_is_current() {
+    let config = busflow::pii::RedactorConfig::default();
+    snapshot(
+        "observability/promtail-pii-stages.yaml",
+        &busflow::pii::emit::promtail(&config),
+    );
+    snapshot(
+        "observability/loki-rules/pii-leaks.yml",
+        &busflow::pii::emit::logql_rules(&config, "https://docs.busflow.app/protocols"),
+    );
+}

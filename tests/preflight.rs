@@ -128,3 +128,45 @@ fn obs_rules_checks_run_in_preflight_with_positions() {
     let human = run.report.render(Format::Human, &run.sources, &catalog);
     assert!(human.contains("6 |         for: 5 minutes"), "{human}");
 }
+
+#[cfg(feature = "pii")]
+#[test]
+fn pii_003_pii_005_a_broken_exclusions_file_and_an_incomplete_promtail_pipeline_are_found() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("pii-exclusions.yaml"),
+        "PII-001:\n  - key: booking_ref\nPII-002:\n  - regex: '(noreply'\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("promtail.yaml"),
+        "scrape_configs:\n  - job_name: app\n    pipeline_stages:\n      - docker: {}\n",
+    )
+    .expect("write");
+    let rules = catalog();
+    let run = preflight::run(dir.path(), &Selection::default(), &rules).expect("runs");
+    let found: Vec<(&str, String, u32)> = run
+        .report
+        .findings()
+        .iter()
+        .map(|f| {
+            (
+                f.rule_id.as_str(),
+                f.file.display().to_string(),
+                f.start.line,
+            )
+        })
+        .collect();
+    assert_eq!(found[0], ("PII-003", "pii-exclusions.yaml".to_owned(), 4));
+    assert!(
+        found[1..]
+            .iter()
+            .all(|f| f.0 == "PII-005" && f.1 == "promtail.yaml" && f.2 == 4),
+        "{found:?}"
+    );
+    assert_eq!(
+        found.len(),
+        1 + busflow::pii::emit::stages(&busflow::pii::RedactorConfig::default()).len()
+    );
+    assert!(run.checks_run.contains(&"PII-003") && run.checks_run.contains(&"PII-005"));
+}

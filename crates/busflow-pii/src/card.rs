@@ -256,6 +256,18 @@ pub(crate) fn detect(
     if run < 12 && run != 4 {
         return None;
     }
+    if run == 4 {
+        // Then a separator and a group of 3 to 6 digits (not `2026-11-23`).
+        let next = text.get(start + 5..).unwrap_or_default();
+        let group = next
+            .iter()
+            .take(7)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if !matches!(text.get(start + 4), Some(b' ' | b'-')) || !(3..=6).contains(&group) {
+            return None;
+        }
+    }
     candidates(text, start, list_floor)
         .into_iter()
         .find_map(|(end, digits)| {

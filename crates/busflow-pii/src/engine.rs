@@ -227,10 +227,10 @@ impl Redactor {
                         None
                     };
                     if hit.is_none() {
-                        i += 1;
-                        while i < len && CLASS[usize::from(text[i])] == WORD {
-                            i += 1;
-                        }
+                        i += 1 + text[i + 1..]
+                            .iter()
+                            .position(|c| CLASS[usize::from(*c)] != WORD)
+                            .unwrap_or(len - i - 1);
                         continue;
                     }
                     hit
@@ -252,24 +252,45 @@ impl Redactor {
     /// previous match.
     fn at_word(&self, text: &[u8], i: usize, floor: usize) -> Option<(Detector, usize, usize)> {
         let b = text[i];
+        // The shape of the word's start decides which validators can
+        // apply: each needs a particular run and the byte after it.
+        let v6 = || {
+            let hex = text[i..]
+                .iter()
+                .take(5)
+                .take_while(|c| c.is_ascii_hexdigit())
+                .count();
+            self.on(Detector::Ip) && hex <= 4 && text.get(i + hex) == Some(&b':')
+        };
         if b.is_ascii_digit() {
+            let run = text[i..]
+                .iter()
+                .take(20)
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            let next = text.get(i + run).copied();
             if self.on(Detector::Card)
+                && (run >= 12 || (run == 4 && matches!(next, Some(b' ' | b'-'))))
                 && let Some((end, _)) = card::detect(text, i, floor, self.config.redact_test_cards)
                 && !text_key(text, i).is_some_and(is_id_key)
             {
                 return Some((Detector::Card, i, end));
             }
-            if self.on(Detector::Ip) {
-                if let Some(end) =
+            if self.on(Detector::Ip)
+                && run <= 3
+                && next == Some(b'.')
+                && let Some(end) =
                     ip::detect_v4(text, i).and_then(|(end, a)| self.personal(a).then_some(end))
-                {
-                    return Some((Detector::Ip, i, end));
-                }
-                if let Some(end) =
+            {
+                return Some((Detector::Ip, i, end));
+            }
+            if run <= 4
+                && next.is_some_and(|c| c == b':' || c.is_ascii_hexdigit())
+                && v6()
+                && let Some(end) =
                     ip::detect_v6(text, i).and_then(|(end, a)| self.personal(a).then_some(end))
-                {
-                    return Some((Detector::Ip, i, end));
-                }
+            {
+                return Some((Detector::Ip, i, end));
             }
             if b == b'0'
                 && self.on(Detector::Phone)
@@ -280,28 +301,36 @@ impl Redactor {
             }
             return None;
         }
+        if !(b.is_ascii_uppercase() || matches!(b, b'a'..=b'f')) {
+            return None;
+        }
         if b.is_ascii_uppercase()
             && self.on(Detector::Iban)
             && text.get(i + 1).is_some_and(u8::is_ascii_uppercase)
             && text.get(i + 2).is_some_and(u8::is_ascii_digit)
+            && text.get(i + 3).is_some_and(u8::is_ascii_digit)
             && let Some(end) = iban::detect(text, i)
         {
             return Some((Detector::Iban, i, end));
         }
         if self.on(Detector::Token) {
-            if text[i..].starts_with(b"eyJ")
+            if b == b'e'
+                && text[i..].starts_with(b"eyJ")
                 && let Some(end) = token::detect_jwt(text, i)
             {
                 return Some((Detector::Token, i, end));
             }
             if b | 0x20 == b'b'
+                && text
+                    .get(i + 1)
+                    .is_some_and(|c| matches!(c | 0x20, b'e' | b'a'))
                 && let Some((s, e)) = token::detect_scheme(text, i)
             {
                 return Some((Detector::Token, s, e));
             }
         }
         if b.is_ascii_hexdigit()
-            && self.on(Detector::Ip)
+            && v6()
             && let Some(end) =
                 ip::detect_v6(text, i).and_then(|(end, a)| self.personal(a).then_some(end))
         {

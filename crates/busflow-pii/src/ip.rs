@@ -88,6 +88,15 @@ pub(crate) fn detect_v6(text: &[u8], start: usize) -> Option<(usize, IpAddr)> {
     if start > 0 && (is_word_byte(text[start - 1]) || text[start - 1] == b':') {
         return None;
     }
+    // The first group: at most four hex digits, then a colon.
+    let first = text[start..]
+        .iter()
+        .take(5)
+        .take_while(|b| b.is_ascii_hexdigit())
+        .count();
+    if first > 4 || text.get(start + first) != Some(&b':') {
+        return None;
+    }
     let mut i = start;
     while i < text.len()
         && (text[i].is_ascii_hexdigit() || text[i] == b':' || text[i] == b'.')

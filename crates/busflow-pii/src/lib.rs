@@ -39,6 +39,7 @@
 mod boundary;
 mod card;
 mod catalog;
+mod check;
 mod config;
 mod detector;
 mod email;
@@ -52,12 +53,14 @@ mod json;
 mod ledger;
 mod phone;
 mod replacement;
+pub mod stream;
 mod tally;
 mod token;
 mod url;
 mod yamlfile;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
+pub use check::{Finding, check_exclusions, check_promtail};
 pub use config::{RedactorConfig, RuleSetting};
 pub use detector::Detector;
 pub use engine::{Mode, Outcome, Redaction, Redactor, Suppression};

@@ -1,8 +1,13 @@
 //! busflow-pii against its peers' cases, its clauses and its properties.
 
+#[path = "../../../../benches/corpus/pii.rs"]
+#[allow(dead_code)]
+mod corpus;
+
 mod emit;
 mod engine;
 mod false_positives;
 mod ledger;
 mod presidio;
 mod properties;
+mod stream;

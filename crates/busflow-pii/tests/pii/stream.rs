@@ -1,0 +1,136 @@
+//! Streaming redaction: the same bytes out whatever the thread count, in
+//! input order, with bounded read-ahead (constant memory).
+
+use crate::corpus;
+
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use busflow_pii::{Mode, Outcome, Redactor, stream};
+
+fn mixed(bytes: usize) -> Vec<u8> {
+    let mut rng = corpus::Rng::new(3);
+    let mut out = Vec::new();
+    while out.len() < bytes {
+        let line = if rng.below(4) == 0 {
+            corpus::dense_line(&mut rng)
+        } else {
+            corpus::clean_line(&mut rng)
+        };
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+#[test]
+fn every_thread_count_writes_the_same_bytes_in_order() {
+    let input = mixed(5 * stream::CHUNK + 12_345);
+    let redactor = Redactor::default();
+    for mode in [Mode::Text, Mode::Json] {
+        let mut whole = Vec::new();
+        redactor.redact_into(&input, mode, &mut whole, &mut Outcome::default());
+        for threads in [1, 2, 4] {
+            let mut out = Vec::new();
+            let tally = stream::filter(&redactor, mode, threads, &mut input.as_slice(), &mut out)
+                .expect("filter");
+            assert!(
+                out == whole,
+                "{mode:?} on {threads} threads differs from one pass"
+            );
+            assert_eq!(tally.bytes, input.len() as u64);
+            assert_eq!(
+                tally.lines,
+                memchr::memchr_iter(b'\n', &input).count() as u64
+            );
+        }
+    }
+}
+
+#[test]
+fn a_line_longer_than_a_chunk_is_kept_whole_and_a_last_line_without_newline_too() {
+    let mut input = vec![b'x'; 3 * stream::CHUNK];
+    input.extend_from_slice(b" ann@example.com\nlast 4012888888881881");
+    let mut out = Vec::new();
+    stream::filter(
+        &Redactor::default(),
+        Mode::Text,
+        2,
+        &mut input.as_slice(),
+        &mut out,
+    )
+    .expect("filter");
+    assert!(out.ends_with(b"x [EMAIL]\nlast [CARD]"));
+    assert_eq!(
+        out.len(),
+        3 * stream::CHUNK + b" [EMAIL]\nlast [CARD]".len()
+    );
+}
+
+/// A reader and a writer that share how far each has got.
+struct Progress {
+    read: Arc<AtomicUsize>,
+    max_ahead: Arc<AtomicUsize>,
+}
+
+struct Source<'a>(&'a [u8], Arc<AtomicUsize>);
+
+impl Read for Source<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        self.1.fetch_add(n, Ordering::SeqCst);
+        Ok(n)
+    }
+}
+
+struct Sink(Progress, usize);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let ahead = self.0.read.load(Ordering::SeqCst).saturating_sub(self.1);
+        self.0.max_ahead.fetch_max(ahead, Ordering::SeqCst);
+        // Redaction shortens clean text not at all: count input-sized bytes.
+        self.1 += buf.len();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn read_ahead_is_bounded_whatever_the_input_size() {
+    // Clean lines only, so output bytes track input bytes.
+    let input = corpus::corpus(40 * stream::CHUNK, 5, corpus::clean_line);
+    let read = Arc::new(AtomicUsize::new(0));
+    let max_ahead = Arc::new(AtomicUsize::new(0));
+    let mut source = Source(&input, Arc::clone(&read));
+    let mut sink = Sink(
+        Progress {
+            read,
+            max_ahead: Arc::clone(&max_ahead),
+        },
+        0,
+    );
+    let threads = 2;
+    stream::filter(
+        &Redactor::default(),
+        Mode::Text,
+        threads,
+        &mut source,
+        &mut sink,
+    )
+    .expect("filter");
+    let bound = (3 * threads + 4) * stream::CHUNK;
+    let ahead = max_ahead.load(Ordering::SeqCst);
+    assert!(
+        ahead <= bound,
+        "read {ahead} bytes ahead of the writer, bound {bound}"
+    );
+    assert!(
+        input.len() > 2 * bound,
+        "the input must be larger than the bound for this to mean anything"
+    );
+}
