@@ -216,13 +216,18 @@ impl Redactor {
     pub(crate) fn scan(&self, text: &[u8], base: usize, key: Option<&[u8]>, outcome: &mut Outcome) {
         let len = text.len();
         let mut i = 0;
+        // Detectors see the text from the end of the previous match on, as
+        // a second pass sees it behind a `[TOKEN]`: that keeps redaction
+        // idempotent (a match glued to the previous one is found in both).
         let mut floor = 0;
         while i < len {
+            let visible = &text[floor..];
+            let at = i - floor;
             let hit = match CLASS[usize::from(text[i])] {
                 BORING => None,
                 WORD => {
-                    let hit = if i == 0 || !is_word_byte(text[i - 1]) {
-                        self.at_word(text, i, floor)
+                    let hit = if at == 0 || !is_word_byte(visible[at - 1]) {
+                        self.at_word(visible, at)
                     } else {
                         None
                     };
@@ -235,22 +240,21 @@ impl Redactor {
                     }
                     hit
                 }
-                _ => self.at_trigger(text, i, floor),
+                _ => self.at_trigger(visible, at),
             };
             match hit {
                 Some((d, s, e)) => {
-                    self.keep(d, text, s, e, base, key, outcome);
-                    i = e;
-                    floor = e;
+                    self.keep(d, text, floor + s, floor + e, base, key, outcome);
+                    i = floor + e;
+                    floor = i;
                 }
                 None => i += 1,
             }
         }
     }
 
-    /// A value starting at the word start `i`; `floor` is the end of the
-    /// previous match.
-    fn at_word(&self, text: &[u8], i: usize, floor: usize) -> Option<(Detector, usize, usize)> {
+    /// A value starting at the word start `i`.
+    fn at_word(&self, text: &[u8], i: usize) -> Option<(Detector, usize, usize)> {
         let b = text[i];
         // The shape of the word's start decides which validators can
         // apply: each needs a particular run and the byte after it.
@@ -271,7 +275,7 @@ impl Redactor {
             let next = text.get(i + run).copied();
             if self.on(Detector::Card)
                 && (run >= 12 || (run == 4 && matches!(next, Some(b' ' | b'-'))))
-                && let Some((end, _)) = card::detect(text, i, floor, self.config.redact_test_cards)
+                && let Some((end, _)) = card::detect(text, i, self.config.redact_test_cards)
                 && !text_key(text, i).is_some_and(is_id_key)
             {
                 return Some((Detector::Card, i, end));
@@ -294,7 +298,7 @@ impl Redactor {
             }
             if b == b'0'
                 && self.on(Detector::Phone)
-                && let Some(end) = phone::detect_zero(text, i, floor)
+                && let Some(end) = phone::detect_zero(text, i)
                 && !text_key(text, i).is_some_and(is_id_key)
             {
                 return Some((Detector::Phone, i, end));
@@ -339,13 +343,12 @@ impl Redactor {
         None
     }
 
-    /// A value at (or, for an email, around) the punctuation at `i`, not
-    /// reaching back before `floor`.
-    fn at_trigger(&self, text: &[u8], i: usize, floor: usize) -> Option<(Detector, usize, usize)> {
+    /// A value at (or, for an email, around) the punctuation at `i`.
+    fn at_trigger(&self, text: &[u8], i: usize) -> Option<(Detector, usize, usize)> {
         match text[i] {
-            b'@' if self.on(Detector::Email) => email::detect(text, i)
-                .filter(|(s, _)| *s >= floor)
-                .map(|(s, e)| (Detector::Email, s, e)),
+            b'@' if self.on(Detector::Email) => {
+                email::detect(text, i).map(|(s, e)| (Detector::Email, s, e))
+            }
             b':' => {
                 if self.on(Detector::UrlPart)
                     && let Some((s, e)) = url::detect_userinfo(text, i)
@@ -362,10 +365,10 @@ impl Redactor {
                 None
             }
             b'+' if self.on(Detector::Phone) => {
-                phone::detect_plus(text, i, floor).map(|e| (Detector::Phone, i, e))
+                phone::detect_plus(text, i).map(|e| (Detector::Phone, i, e))
             }
             b'(' if self.on(Detector::Phone) => {
-                phone::detect_zero(text, i, floor).map(|e| (Detector::Phone, i, e))
+                phone::detect_zero(text, i).map(|e| (Detector::Phone, i, e))
             }
             b'?' | b'&' if self.on(Detector::UrlPart) => {
                 url::detect_query(text, i, self.config.sensitive_keys())

@@ -88,6 +88,11 @@ pub(crate) fn detect_v6(text: &[u8], start: usize) -> Option<(usize, IpAddr)> {
     if start > 0 && (is_word_byte(text[start - 1]) || text[start - 1] == b':') {
         return None;
     }
+    // The tail of a dotted word (`B0.BA00::a`) is not an address of its
+    // own: found by fuzzing, redacting it made the text before it match.
+    if start >= 2 && text[start - 1] == b'.' && is_word_byte(text[start - 2]) {
+        return None;
+    }
     // The first group: at most four hex digits, then a colon.
     let first = text[start..]
         .iter()
@@ -97,9 +102,14 @@ pub(crate) fn detect_v6(text: &[u8], start: usize) -> Option<(usize, IpAddr)> {
     if first > 4 || text.get(start + first) != Some(&b':') {
         return None;
     }
+    // A dot belongs to the address only between digits (an IPv4 tail):
+    // `::A:.::15` is two candidates, as it is when a token splits it.
+    let v4_dot = |i: usize| {
+        i > start && text[i - 1].is_ascii_digit() && text.get(i + 1).is_some_and(u8::is_ascii_digit)
+    };
     let mut i = start;
     while i < text.len()
-        && (text[i].is_ascii_hexdigit() || text[i] == b':' || text[i] == b'.')
+        && (text[i].is_ascii_hexdigit() || text[i] == b':' || (text[i] == b'.' && v4_dot(i)))
         && i - start < 45
     {
         i += 1;

@@ -16,7 +16,8 @@
 
 use crate::boundary::is_word_byte;
 
-/// Digit groups read from a position.
+/// Digit groups read from a position (one prefix of them).
+#[derive(Clone, Copy)]
 struct Groups {
     end: usize,
     digits: usize,
@@ -26,7 +27,10 @@ struct Groups {
     separated: bool,
 }
 
-fn read_groups(text: &[u8], mut i: usize, max_digits: usize) -> Option<Groups> {
+/// Every prefix of the digit groups from `i`, shortest first; `None` when
+/// they hold more than `max_digits` digits (an id, not a number).
+fn read_groups(text: &[u8], mut i: usize, max_digits: usize) -> Option<Vec<Groups>> {
+    let mut prefixes = Vec::new();
     let mut g = Groups {
         end: i,
         digits: 0,
@@ -64,6 +68,7 @@ fn read_groups(text: &[u8], mut i: usize, max_digits: usize) -> Option<Groups> {
         g.count += 1;
         i = j + usize::from(paren);
         g.end = i;
+        prefixes.push(g);
         // A single separator, then another group.
         let sep = text.get(i).copied();
         let next = text.get(i + 1).copied();
@@ -78,7 +83,23 @@ fn read_groups(text: &[u8], mut i: usize, max_digits: usize) -> Option<Groups> {
             break;
         }
     }
-    (g.count > 0).then_some(g)
+    (!prefixes.is_empty()).then_some(prefixes)
+}
+
+/// The end of the longest prefix that `accept`s and stands alone. A
+/// shorter prefix is tried only when the group after it is glued to
+/// something (`0666 66666 66D::` → `0666 66666`), never when it is a plain
+/// number (`081117 259812 8` is a list, not a phone and a number).
+fn longest(text: &[u8], prefixes: &[Groups], accept: impl Fn(&Groups) -> bool) -> Option<usize> {
+    for (k, g) in prefixes.iter().enumerate().rev() {
+        if k + 1 < prefixes.len() && ends_alone(text, prefixes[k + 1].end) {
+            return None;
+        }
+        if ends_alone(text, g.end) && accept(g) {
+            return Some(g.end);
+        }
+    }
+    None
 }
 
 /// Whether the number ending at `end` stands alone.
@@ -90,32 +111,27 @@ fn ends_alone(text: &[u8], end: usize) -> bool {
     }
 }
 
-fn starts_alone(text: &[u8], start: usize, list_floor: usize) -> bool {
+fn starts_alone(text: &[u8], start: usize) -> bool {
     start == 0
         || !(is_word_byte(text[start - 1])
             || matches!(text[start - 1], b'+' | b'.' | b'-' | b'/' | b':')
             // Inside a list of numbers (`12 0044 062 60617`).
-            || (text[start - 1] == b' '
-                && start >= 2
-                && start - 1 > list_floor
-                && text[start - 2].is_ascii_digit()))
+            || (text[start - 1] == b' ' && start >= 2 && text[start - 2].is_ascii_digit()))
 }
 
 /// An E.164 number from the `+` at `at`: its end.
-pub(crate) fn detect_plus(text: &[u8], at: usize, list_floor: usize) -> Option<usize> {
-    if !starts_alone(text, at, list_floor)
-        || !text.get(at + 1).is_some_and(|b| (b'1'..=b'9').contains(b))
-    {
+pub(crate) fn detect_plus(text: &[u8], at: usize) -> Option<usize> {
+    if !starts_alone(text, at) || !text.get(at + 1).is_some_and(|b| (b'1'..=b'9').contains(b)) {
         return None;
     }
-    let g = read_groups(text, at + 1, 15)?;
-    ((8..=15).contains(&g.digits) && ends_alone(text, g.end)).then_some(g.end)
+    let prefixes = read_groups(text, at + 1, 15)?;
+    longest(text, &prefixes, |g| (8..=15).contains(&g.digits))
 }
 
 /// A number from the `0` or `(` at `start`: `00` international or German
 /// national. Its end.
-pub(crate) fn detect_zero(text: &[u8], start: usize, list_floor: usize) -> Option<usize> {
-    if !starts_alone(text, start, list_floor) {
+pub(crate) fn detect_zero(text: &[u8], start: usize) -> Option<usize> {
+    if !starts_alone(text, start) {
         return None;
     }
     let paren = text[start] == b'(';
@@ -128,39 +144,41 @@ pub(crate) fn detect_zero(text: &[u8], start: usize, list_floor: usize) -> Optio
         if !rest.get(2).is_some_and(|b| (b'1'..=b'9').contains(b)) {
             return None;
         }
-        let g = read_groups(text, start + 2, 15)?;
+        let prefixes = read_groups(text, start + 2, 15)?;
         // The country code (1 to 3 digits) stands apart: `0049 30 …`.
-        let cc_apart = g.first <= 3 && text.get(start + 2 + g.first) == Some(&b' ');
-        return (cc_apart && (8..=15).contains(&g.digits) && ends_alone(text, g.end))
-            .then_some(g.end);
+        return longest(text, &prefixes, |g| {
+            g.first <= 3
+                && text.get(start + 2 + g.first) == Some(&b' ')
+                && (8..=15).contains(&g.digits)
+        });
     }
     // Area codes start 02 to 09; 01 is mobile (015x to 017x) or a service.
     let mobile = matches!(rest.get(1..3), Some([b'1', b'5' | b'6' | b'7']));
     if !(mobile || rest.get(1).is_some_and(|b| (b'2'..=b'9').contains(b))) {
         return None;
     }
-    let g = read_groups(text, start, 13)?;
-    if !ends_alone(text, g.end) || !(9..=13).contains(&g.digits) {
-        return None;
-    }
-    if g.separated {
+    let prefixes = read_groups(text, start, 13)?;
+    longest(text, &prefixes, |g| {
+        if !(9..=13).contains(&g.digits) {
+            return false;
+        }
+        if !g.separated {
+            return mobile && (11..=12).contains(&g.digits);
+        }
         // Trunk + area code, then a subscriber number of 5 or more digits
-        // in groups of 2 or more: `080046 893` (a date and a time) and
-        // `081117 259812 8` are not phones.
-        // Subscriber numbers never start with 0.
+        // in groups of 2 or more, never starting with 0: `080046 893` (a
+        // date and a time) and `081117 259812 8` are not phones.
         let subscriber = g.digits - g.first;
         let leading_zero = text[start + usize::from(paren) + g.first..]
             .iter()
             .find(|b| b.is_ascii_digit())
             == Some(&b'0');
-        return ((3..=6).contains(&g.first)
+        (3..=6).contains(&g.first)
             && g.count <= 4
             && subscriber >= 5
             && g.shortest_after_first >= 2
-            && !leading_zero)
-            .then_some(g.end);
-    }
-    (mobile && (11..=12).contains(&g.digits)).then_some(g.end)
+            && !leading_zero
+    })
 }
 
 #[cfg(test)]
@@ -169,12 +187,12 @@ mod tests {
 
     fn plus(text: &str) -> Option<&str> {
         let at = text.find('+')?;
-        detect_plus(text.as_bytes(), at, 0).map(|end| &text[at..end])
+        detect_plus(text.as_bytes(), at).map(|end| &text[at..end])
     }
 
     fn zero(text: &str) -> Option<&str> {
         let at = text.find(['0', '('])?;
-        detect_zero(text.as_bytes(), at, 0).map(|end| &text[at..end])
+        detect_zero(text.as_bytes(), at).map(|end| &text[at..end])
     }
 
     #[test]
@@ -206,6 +224,11 @@ mod tests {
         assert_eq!(zero("06221 54 1234"), Some("06221 54 1234"));
         assert_eq!(zero("01701234567"), Some("01701234567"));
         assert_eq!(zero("0049 30 1234567"), Some("0049 30 1234567"));
+        assert_eq!(
+            zero("0666 66666 66D::/"),
+            Some("0666 66666"),
+            "a glued tail is not part of it"
+        );
     }
 
     #[test]
@@ -228,6 +251,7 @@ mod tests {
             "n=12 0044 062 60617",
             "010 000000",
             "030 012345",
+            "081117 259812 8 INFO",
         ] {
             assert_eq!(zero(text), None, "{text}");
         }

@@ -178,6 +178,22 @@ fn clean_text() -> impl Strategy<Value = String> {
     .prop_map(|words| words.join(" "))
 }
 
+/// Inputs the fuzzer (`fuzz/fuzz_targets/redact.rs`) found, kept as
+/// regression cases.
+#[test]
+fn fuzzer_findings_stay_fixed() {
+    for input in [
+        &b"\nBA::B0.BA00::a%a"[..],
+        b": B:~BA:: B::D:D~BA::%B::D:+",
+        b"[::A:.::15:.\x0e\x14",
+        b"\x080666 66666 66D::/",
+    ] {
+        let once = Redactor::default().redact(input).0;
+        let twice = Redactor::default().redact(&once).0;
+        assert_eq!(once, twice, "{:?}", String::from_utf8_lossy(input));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
