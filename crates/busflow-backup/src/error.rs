@@ -17,12 +17,22 @@ pub enum ErrorKind {
         /// The IDs the catalog has, comma-separated.
         known: String,
     },
+    /// A retention policy that keeps nothing: planning with it would
+    /// delete every dump.
+    #[error("the retention policy keeps nothing; refusing to plan a deletion of every dump")]
+    EmptyPolicy,
 }
 
 impl Error {
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
+    }
+
+    pub(crate) fn empty_policy() -> Self {
+        Self {
+            kind: ErrorKind::EmptyPolicy,
+        }
     }
 
     pub(crate) fn unknown_rule(id: &str, known: String) -> Self {

@@ -17,6 +17,12 @@
 
 mod catalog;
 mod error;
+mod name;
+mod retention;
+mod utc;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use error::{Error, ErrorKind};
+pub use name::{DumpName, RejectReason, Rejection};
+pub use retention::{ALL, Counting, Kept, Period, Pin, Plan, Reason, RetentionPolicy, Span};
+pub use utc::{Civil, UtcTime};

@@ -214,12 +214,28 @@ impl Redactor {
     /// Finds the values in `text` (which starts at `base` in the input) and
     /// appends them to `outcome`; `key` is the JSON key holding `text`.
     pub(crate) fn scan(&self, text: &[u8], base: usize, key: Option<&[u8]>, outcome: &mut Outcome) {
+        self.scan_from(text, 0, 0, base, key, outcome, true);
+    }
+
+    /// The scan loop from `start`, with detectors seeing the text from
+    /// `floor` on. Detectors see the text from the end of the previous match
+    /// on, as a second pass sees it behind a `[TOKEN]`; and when a match
+    /// begins, the word before it is scanned again with the text cut at the
+    /// match, as a second pass sees it. Both keep redaction idempotent.
+    #[allow(clippy::too_many_arguments)]
+    fn scan_from(
+        &self,
+        text: &[u8],
+        floor: usize,
+        start: usize,
+        base: usize,
+        key: Option<&[u8]>,
+        outcome: &mut Outcome,
+        rescan: bool,
+    ) {
         let len = text.len();
-        let mut i = 0;
-        // Detectors see the text from the end of the previous match on, as
-        // a second pass sees it behind a `[TOKEN]`: that keeps redaction
-        // idempotent (a match glued to the previous one is found in both).
-        let mut floor = 0;
+        let mut i = start;
+        let mut floor = floor;
         while i < len {
             let visible = &text[floor..];
             let at = i - floor;
@@ -244,9 +260,19 @@ impl Redactor {
             };
             match hit {
                 Some((d, s, e)) => {
-                    self.keep(d, text, floor + s, floor + e, base, key, outcome);
-                    i = floor + e;
-                    floor = i;
+                    let (s, e) = (floor + s, floor + e);
+                    if rescan && s > floor {
+                        let word = text[floor..s]
+                            .iter()
+                            .rposition(u8::is_ascii_whitespace)
+                            .map_or(floor, |k| floor + k + 1);
+                        if word < s {
+                            self.scan_from(&text[..s], floor, word, base, key, outcome, false);
+                        }
+                    }
+                    self.keep(d, text, s, e, base, key, outcome);
+                    i = e;
+                    floor = e;
                 }
                 None => i += 1,
             }

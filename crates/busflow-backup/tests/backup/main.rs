@@ -1,0 +1,3 @@
+//! busflow-backup against its clauses and its peers' cases.
+
+mod retention;
