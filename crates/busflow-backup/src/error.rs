@@ -17,6 +17,26 @@ pub enum ErrorKind {
         /// The IDs the catalog has, comma-separated.
         known: String,
     },
+    /// A remote's configuration that cannot be used.
+    #[error("remote `{remote}`: {message}")]
+    Config {
+        /// The remote's name.
+        remote: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An object-store operation failed (after the retries).
+    #[error("remote `{remote}`: could not {action} `{key}`: {detail}")]
+    Store {
+        /// The remote's name.
+        remote: String,
+        /// What was being done.
+        action: String,
+        /// The key (or prefix).
+        key: String,
+        /// The cause, without credentials.
+        detail: String,
+    },
     /// A retention policy that keeps nothing: planning with it would
     /// delete every dump.
     #[error("the retention policy keeps nothing; refusing to plan a deletion of every dump")]
@@ -27,6 +47,26 @@ impl Error {
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
+    }
+
+    pub(crate) fn config(remote: &str, message: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::Config {
+                remote: remote.to_owned(),
+                message: message.into(),
+            },
+        }
+    }
+
+    pub(crate) fn store(remote: &str, action: &str, key: &str, detail: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::Store {
+                remote: remote.to_owned(),
+                action: action.to_owned(),
+                key: key.to_owned(),
+                detail: detail.into(),
+            },
+        }
     }
 
     pub(crate) fn empty_policy() -> Self {

@@ -19,10 +19,14 @@ mod catalog;
 mod error;
 mod name;
 mod retention;
+mod source;
+mod store;
 mod utc;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use error::{Error, ErrorKind};
 pub use name::{DumpName, RejectReason, Rejection};
 pub use retention::{ALL, Counting, Kept, Period, Pin, Plan, Reason, RetentionPolicy, Span};
+pub use source::{FALLBACK_WINDOW, SourceChoice, choose_source};
+pub use store::{ObjectInfo, ObjectReader, ObjectStore, PART_SIZE, RemoteConfig, S3Store, Secret};
 pub use utc::{Civil, UtcTime};

@@ -1,3 +1,4 @@
 //! busflow-backup against its clauses and its peers' cases.
 
 mod retention;
+mod store;
