@@ -37,6 +37,23 @@ pub enum ErrorKind {
         /// The cause, without credentials.
         detail: String,
     },
+    /// An external program (pg_dump, pg_restore) is missing or failed to
+    /// start.
+    #[error("{program}: {detail}")]
+    Tool {
+        /// The program.
+        program: String,
+        /// What went wrong.
+        detail: String,
+    },
+    /// The dump failed; the upload was aborted and no object is left.
+    #[error("dump `{key}` failed and was not kept: {detail}")]
+    Dump {
+        /// The key it would have had.
+        key: String,
+        /// pg_dump's status and stderr tail (passwords removed).
+        detail: String,
+    },
     /// A retention policy that keeps nothing: planning with it would
     /// delete every dump.
     #[error("the retention policy keeps nothing; refusing to plan a deletion of every dump")]
@@ -63,6 +80,24 @@ impl Error {
             kind: ErrorKind::Store {
                 remote: remote.to_owned(),
                 action: action.to_owned(),
+                key: key.to_owned(),
+                detail: detail.into(),
+            },
+        }
+    }
+
+    pub(crate) fn tool(program: &str, detail: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::Tool {
+                program: program.to_owned(),
+                detail: detail.into(),
+            },
+        }
+    }
+
+    pub(crate) fn dump(key: &str, detail: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::Dump {
                 key: key.to_owned(),
                 detail: detail.into(),
             },

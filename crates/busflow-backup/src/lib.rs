@@ -18,6 +18,8 @@
 mod catalog;
 mod error;
 mod name;
+mod pgtools;
+mod producer;
 mod retention;
 mod source;
 mod store;
@@ -26,6 +28,8 @@ mod utc;
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use error::{Error, ErrorKind};
 pub use name::{DumpName, RejectReason, Rejection};
+pub use pgtools::find_program;
+pub use producer::{Produced, produce};
 pub use retention::{ALL, Counting, Kept, Period, Pin, Plan, Reason, RetentionPolicy, Span};
 pub use source::{FALLBACK_WINDOW, SourceChoice, choose_source};
 pub use store::{ObjectInfo, ObjectReader, ObjectStore, PART_SIZE, RemoteConfig, S3Store, Secret};

@@ -1,4 +1,5 @@
 //! busflow-backup against its clauses and its peers' cases.
 
+mod producer;
 mod retention;
 mod store;

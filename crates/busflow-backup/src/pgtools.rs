@@ -1,0 +1,144 @@
+//! Finding the PostgreSQL client programs and passing them a connection
+//! without putting the password on a command line.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// The newest `/usr/lib/postgresql/<version>/bin/<program>` (Debian's
+/// layout), else `<program>` on `PATH`.
+pub fn find_program(program: &str) -> Result<PathBuf, Error> {
+    let mut versioned: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let version = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let path = e.path().join("bin").join(program);
+            path.is_file().then_some((version, path))
+        })
+        .collect();
+    versioned.sort();
+    if let Some((_, path)) = versioned.pop() {
+        return Ok(path);
+    }
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+        .ok_or_else(|| Error::tool(program, "not found in /usr/lib/postgresql/*/bin or on PATH (Debian package postgresql-client)"))
+}
+
+/// A connection URL split into what goes on the command line (no
+/// password) and the password (for `PGPASSWORD`).
+pub(crate) struct Connection {
+    pub url_without_password: String,
+    pub password: Option<String>,
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Splits `postgres://user:password@host/db` into the URL without the
+/// password and the (percent-decoded) password.
+pub(crate) fn split_password(url: &str) -> Connection {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return Connection {
+            url_without_password: url.to_owned(),
+            password: None,
+        };
+    };
+    let authority_end = url[scheme_end..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| scheme_end + i);
+    let authority = &url[scheme_end..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return Connection {
+            url_without_password: url.to_owned(),
+            password: None,
+        };
+    };
+    let userinfo = &authority[..at];
+    let Some((user, password)) = userinfo.split_once(':') else {
+        return Connection {
+            url_without_password: url.to_owned(),
+            password: None,
+        };
+    };
+    Connection {
+        url_without_password: format!(
+            "{}{user}@{}{}",
+            &url[..scheme_end],
+            &authority[at + 1..],
+            &url[authority_end..]
+        ),
+        password: Some(percent_decode(password)),
+    }
+}
+
+/// Replaces a password in `text` (an error message) with `****`.
+pub(crate) fn scrub(text: &str, password: Option<&str>) -> String {
+    match password {
+        Some(p) if !p.is_empty() => text.replace(p, "****"),
+        _ => text.to_owned(),
+    }
+}
+
+/// The last `max` bytes of `text`, from a line start where possible.
+pub(crate) fn tail(text: &[u8], max: usize) -> String {
+    let start = text.len().saturating_sub(max);
+    let from = text[start..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .filter(|_| start > 0)
+        .map_or(start, |k| start + k + 1);
+    String::from_utf8_lossy(&text[from..]).trim_end().to_owned()
+}
+
+/// Whether `path` looks runnable.
+pub(crate) fn exists(path: &Path) -> bool {
+    path.is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_leave_the_url() {
+        let c = split_password("postgres://app:s%40cret@db.internal:5432/main?sslmode=verify-full");
+        assert_eq!(
+            c.url_without_password,
+            "postgres://app@db.internal:5432/main?sslmode=verify-full"
+        );
+        assert_eq!(c.password.as_deref(), Some("s@cret"));
+        let c = split_password("postgresql://app@localhost/x");
+        assert_eq!(
+            (c.url_without_password.as_str(), c.password),
+            ("postgresql://app@localhost/x", None)
+        );
+        assert_eq!(
+            scrub("failed for s@cret", Some("s@cret")),
+            "failed for ****"
+        );
+        assert_eq!(tail(b"one\ntwo\nthree\n", 8), "three");
+    }
+}

@@ -1,0 +1,114 @@
+//! BACKUP-004: pg_dump from a real PostgreSQL into a real S3 over TLS, and
+//! a failing pg_dump that leaves nothing behind.
+
+use busflow_backup::{
+    DumpName, ObjectStore, RemoteConfig, S3Store, Secret, UtcTime, find_program, produce,
+};
+use testkit::{Postgres, S3};
+use tokio::io::AsyncReadExt;
+
+fn store(s3: &S3) -> S3Store {
+    let mut config = RemoteConfig::new(
+        "minio-inswarm",
+        s3.endpoint(),
+        "dumps",
+        s3.access_key(),
+        Secret::new(s3.secret_key()),
+    );
+    s3.region().clone_into(&mut config.region);
+    config.ca_pem = s3.ca_pem().map(str::to_owned);
+    S3Store::new(config).expect("store")
+}
+
+#[tokio::test]
+async fn backup_004_pg_dump_streams_into_the_bucket_under_the_conventional_name() {
+    let pg = Postgres::shared().expect("PostgreSQL");
+    let db = pg.fresh_database().await.expect("database");
+    let client = db.connect().await.expect("connect");
+    client
+        .batch_execute(
+            "CREATE SCHEMA backoffice; CREATE SCHEMA commerce;
+             CREATE TABLE backoffice.users (id int PRIMARY KEY, email text);
+             CREATE TABLE commerce.orders (id int PRIMARY KEY, user_id int REFERENCES backoffice.users(id));
+             INSERT INTO backoffice.users SELECT g, 'u' || g || '@example.com' FROM generate_series(1, 500) g;
+             INSERT INTO commerce.orders SELECT g, g FROM generate_series(1, 500) g;",
+        )
+        .await
+        .expect("schema");
+    let s3 = S3::start().expect("S3");
+    s3.create_bucket("dumps").expect("bucket");
+    let store = store(&s3);
+    let now = UtcTime::ymd_hm(2026, 11, 22, 3, 0).expect("t");
+    let pg_dump = find_program("pg_dump").expect("pg_dump");
+    let produced = produce(&pg_dump, db.url(), &store, "nightly/", now)
+        .await
+        .expect("dump");
+    assert_eq!(produced.name.key(), "nightly/pg_dump_20261122_0300.dump");
+    assert_eq!(
+        DumpName::parse(produced.name.key())
+            .expect("conforming")
+            .at(),
+        now
+    );
+    let listed = store.list("nightly/").await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].size, produced.bytes);
+    assert_eq!(
+        store
+            .get_range(produced.name.key(), 0, 5)
+            .await
+            .expect("magic"),
+        b"PGDMP"
+    );
+    // pg_restore reads the object back: both tables are in its table of contents.
+    let mut dump = Vec::new();
+    store
+        .get_stream(produced.name.key())
+        .await
+        .expect("open")
+        .read_to_end(&mut dump)
+        .await
+        .expect("read");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("d.dump");
+    std::fs::write(&file, &dump).expect("write");
+    let list = std::process::Command::new(find_program("pg_restore").expect("pg_restore"))
+        .arg("--list")
+        .arg(&file)
+        .output()
+        .expect("pg_restore");
+    let toc = String::from_utf8_lossy(&list.stdout);
+    assert!(list.status.success(), "{toc}");
+    assert!(
+        toc.contains("TABLE backoffice users") && toc.contains("TABLE commerce orders"),
+        "{toc}"
+    );
+}
+
+#[tokio::test]
+async fn backup_004_a_failing_pg_dump_leaves_no_dump_and_no_password_in_the_error() {
+    let pg = Postgres::shared().expect("PostgreSQL");
+    let s3 = S3::start().expect("S3");
+    s3.create_bucket("dumps").expect("bucket");
+    let store = store(&s3);
+    let now = UtcTime::ymd_hm(2026, 11, 22, 3, 0).expect("t");
+    let pg_dump = find_program("pg_dump").expect("pg_dump");
+    // A database that does not exist, with a password in the URL.
+    let url = pg
+        .admin_url()
+        .replacen("postgres://", "postgres://nobody:hunter2-secret@", 1);
+    let url = match url.rfind('/') {
+        Some(i) if i > "postgres://".len() => format!("{}/no_such_database", &url[..i]),
+        _ => format!("{url}/no_such_database"),
+    };
+    let err = produce(&pg_dump, &url, &store, "", now)
+        .await
+        .expect_err("pg_dump fails");
+    let text = err.to_string();
+    assert!(text.contains("pg_dump"), "{text}");
+    assert!(!text.contains("hunter2-secret"), "{text}");
+    assert!(
+        store.list("").await.expect("list").is_empty(),
+        "nothing named like a dump is left"
+    );
+}
