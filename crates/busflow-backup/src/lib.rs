@@ -15,6 +15,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod archive;
 mod catalog;
 mod error;
 mod name;
@@ -25,6 +26,7 @@ mod source;
 mod store;
 mod utc;
 
+pub use archive::{ArchiveError, Compression, Header, Magic, Toc, TocEntry, classify, parse_toc};
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use error::{Error, ErrorKind};
 pub use name::{DumpName, RejectReason, Rejection};

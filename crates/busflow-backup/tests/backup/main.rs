@@ -1,5 +1,6 @@
 //! busflow-backup against its clauses and its peers' cases.
 
+mod archive;
 mod producer;
 mod retention;
 mod store;
