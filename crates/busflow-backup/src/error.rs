@@ -54,6 +54,18 @@ pub enum ErrorKind {
         /// pg_dump's status and stderr tail (passwords removed).
         detail: String,
     },
+    /// The soft-FK allow-list cannot be used.
+    #[error("{}:{line}:{column}: expected {expected}", path.display())]
+    Allowlist {
+        /// The file.
+        path: std::path::PathBuf,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+        /// What was expected.
+        expected: String,
+    },
     /// A retention policy that keeps nothing: planning with it would
     /// delete every dump.
     #[error("the retention policy keeps nothing; refusing to plan a deletion of every dump")]
@@ -100,6 +112,22 @@ impl Error {
             kind: ErrorKind::Dump {
                 key: key.to_owned(),
                 detail: detail.into(),
+            },
+        }
+    }
+
+    pub(crate) fn allowlist(
+        path: std::path::PathBuf,
+        line: u32,
+        column: u32,
+        expected: String,
+    ) -> Self {
+        Self {
+            kind: ErrorKind::Allowlist {
+                path,
+                line,
+                column,
+                expected,
             },
         }
     }

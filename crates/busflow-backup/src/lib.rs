@@ -15,24 +15,31 @@
 //! ```
 #![deny(missing_docs)]
 
+mod allowlist;
 mod archive;
 mod catalog;
 mod error;
 mod name;
+mod outcome;
 mod pgtools;
 mod producer;
+mod restore;
 mod retention;
 mod source;
 mod store;
 mod utc;
+mod verify;
 
+pub use allowlist::{ColumnRef, SoftFkAllowlist, SoftReference};
 pub use archive::{ArchiveError, Compression, Header, Magic, Toc, TocEntry, classify, parse_toc};
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use error::{Error, ErrorKind};
 pub use name::{DumpName, RejectReason, Rejection};
+pub use outcome::{Outcome, Probe, SectionOutcome, Status};
 pub use pgtools::find_program;
 pub use producer::{Produced, produce};
 pub use retention::{ALL, Counting, Kept, Period, Pin, Plan, Reason, RetentionPolicy, Span};
 pub use source::{FALLBACK_WINDOW, SourceChoice, choose_source};
 pub use store::{ObjectInfo, ObjectReader, ObjectStore, PART_SIZE, RemoteConfig, S3Store, Secret};
 pub use utc::{Civil, UtcTime};
+pub use verify::{DEFAULT_EXTENSIONS, DEFAULT_SCHEMAS, DEFAULT_SIZE_CEILING, VerifyConfig, verify};

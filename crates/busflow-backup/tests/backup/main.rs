@@ -4,3 +4,4 @@ mod archive;
 mod producer;
 mod retention;
 mod store;
+mod verify;

@@ -1,0 +1,290 @@
+//! BACKUP-005 to 014 on real services: dumps produced by the installed
+//! pg_dump into S3 over TLS, verified by restoring them section by section
+//! into the same PostgreSQL, and the fault matrix.
+
+use std::path::Path;
+
+use busflow_backup::{
+    ObjectStore, RemoteConfig, S3Store, Secret, SoftFkAllowlist, Status, UtcTime, VerifyConfig,
+    find_program, produce, verify,
+};
+use testkit::{Postgres, S3};
+
+const SCHEMA: &str = "CREATE SCHEMA backoffice; CREATE SCHEMA commerce; CREATE SCHEMA operations; CREATE SCHEMA communications;
+     CREATE EXTENSION IF NOT EXISTS pgcrypto;
+     CREATE TABLE backoffice.users (id int PRIMARY KEY, email text);
+     CREATE TABLE commerce.orders (id int PRIMARY KEY, user_id int REFERENCES backoffice.users(id));
+     CREATE TABLE commerce.refunds (id int PRIMARY KEY, order_id int);
+     CREATE TABLE operations.trips (id int PRIMARY KEY);
+     CREATE TABLE communications.mails (id int PRIMARY KEY, user_id int);
+     INSERT INTO backoffice.users SELECT g, 'u' || g || '@example.com' FROM generate_series(1, 2000) g;
+     INSERT INTO commerce.orders SELECT g, g FROM generate_series(1, 2000) g;
+     INSERT INTO commerce.refunds VALUES (1, 1), (2, 999999);
+     INSERT INTO communications.mails VALUES (1, 1), (2, 888888);
+     ALTER TABLE commerce.refunds ADD CONSTRAINT refunds_order_fk FOREIGN KEY (order_id) REFERENCES commerce.orders(id) NOT VALID;";
+
+struct Fixture {
+    pg: &'static Postgres,
+    s3: S3,
+    store: S3Store,
+}
+
+fn fixture() -> Fixture {
+    let pg = Postgres::shared().expect("PostgreSQL");
+    let s3 = S3::start().expect("S3");
+    s3.create_bucket("dumps").expect("bucket");
+    let mut config = RemoteConfig::new(
+        "hetzner-s3",
+        s3.endpoint(),
+        "dumps",
+        s3.access_key(),
+        Secret::new(s3.secret_key()),
+    );
+    s3.region().clone_into(&mut config.region);
+    config.ca_pem = s3.ca_pem().map(str::to_owned);
+    let store = S3Store::new(config).expect("store");
+    Fixture { pg, s3, store }
+}
+
+/// Produces a dump of a fresh database made with `sql`, named for `at`.
+async fn dump(f: &Fixture, sql: &str, at: UtcTime) -> String {
+    let db = f.pg.fresh_database().await.expect("database");
+    db.connect()
+        .await
+        .expect("connect")
+        .batch_execute(sql)
+        .await
+        .expect("schema");
+    let pg_dump = find_program("pg_dump").expect("pg_dump");
+    produce(&pg_dump, db.url(), &f.store, "", at)
+        .await
+        .expect("dump")
+        .name
+        .key()
+        .to_owned()
+}
+
+fn config(f: &Fixture, allow: &str) -> VerifyConfig {
+    let mut c = VerifyConfig::new(
+        f.pg.admin_url(),
+        find_program("pg_restore").expect("pg_restore"),
+    );
+    c.allowlist =
+        SoftFkAllowlist::parse(Path::new("soft-fk-allowlist.yaml"), allow).expect("allow-list");
+    c
+}
+
+const ALLOW: &str = "- from: commerce.refunds(order_id)\n  to: commerce.orders(id)\n  reason: refunds outlive purged orders\n- from: communications.mails(user_id)\n  to: backoffice.users(id)\n  reason: mails to deleted users stay for the audit trail\n";
+
+#[tokio::test]
+async fn backup_010_to_014_a_good_dump_is_restored_in_sections_and_probed() {
+    let f = fixture();
+    let t = UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t");
+    dump(
+        &f,
+        "CREATE SCHEMA backoffice; CREATE TABLE backoffice.old (id int);",
+        t.add_date(0, 0, -1),
+    )
+    .await;
+    let key = dump(&f, SCHEMA, t).await;
+    f.store
+        .put_multipart("notes.txt", &mut &b"not a dump"[..])
+        .await
+        .expect("junk");
+    let out = verify(&f.store, None, &config(&f, ALLOW)).await;
+    let json = out.to_json();
+    assert_eq!(out.status, Status::PassedWithWarnings, "{json}");
+    assert_eq!(
+        out.dump.as_deref(),
+        Some(key.as_str()),
+        "the newest conforming dump"
+    );
+    let sections: Vec<(&str, Option<i32>)> = out
+        .sections
+        .iter()
+        .map(|s| (s.section, s.exit_code))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("pre-data", Some(0)),
+            ("data", Some(0)),
+            ("post-data", Some(0))
+        ],
+        "{json}"
+    );
+    assert!(out.probes.iter().all(|p| p.passed), "{json}");
+    let rules: Vec<&str> = out.probes.iter().map(|p| p.rule_id).collect();
+    assert_eq!(
+        rules,
+        ["BACKUP-011", "BACKUP-012", "BACKUP-013", "BACKUP-014"]
+    );
+    // pg_cron, pgsodium and vector are not installed here: reported, not fatal.
+    assert_eq!(
+        out.extensions_missing,
+        ["pg_cron", "pgsodium", "vector"],
+        "{json}"
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.contains("1 orphaned rows in commerce.refunds(order_id)")),
+        "{json}"
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.contains("communications.mails(user_id)")),
+        "{json}"
+    );
+    assert!(
+        out.warnings.iter().any(|w| w.contains("notes.txt")),
+        "the misnamed object is reported: {json}"
+    );
+    // BACKUP-008: one full download, plus less than twice the TOC.
+    let size = out.size.expect("size");
+    assert!(
+        out.bytes_downloaded < 3 * size && out.bytes_downloaded >= size,
+        "{json}"
+    );
+    assert!(
+        json.contains("\"status\": \"passed_with_warnings\""),
+        "{json}"
+    );
+    assert!(out.kept_database.is_none());
+    drop(f.s3);
+}
+
+#[tokio::test]
+async fn backup_014_an_unlisted_orphan_under_a_not_valid_key_fails() {
+    let f = fixture();
+    dump(&f, SCHEMA, UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t")).await;
+    let out = verify(&f.store, None, &config(&f, "")).await;
+    assert_eq!(out.status, Status::Failed, "{}", out.to_json());
+    let probe = out
+        .probes
+        .iter()
+        .find(|p| p.rule_id == "BACKUP-014")
+        .expect("probe");
+    assert!(
+        !probe.passed && probe.detail.contains("commerce.refunds(order_id)"),
+        "{}",
+        probe.detail
+    );
+}
+
+#[tokio::test]
+async fn backup_012_013_a_missing_or_empty_schema_fails_before_any_restore() {
+    let f = fixture();
+    dump(&f, "CREATE SCHEMA backoffice; CREATE SCHEMA commerce; CREATE SCHEMA operations; CREATE TABLE backoffice.u (id int); CREATE TABLE commerce.o (id int); CREATE TABLE operations.t (id int);", UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t")).await;
+    let out = verify(&f.store, None, &config(&f, "")).await;
+    assert_eq!(out.status, Status::Failed);
+    assert!(
+        out.failure
+            .as_deref()
+            .is_some_and(|w| w.contains("BACKUP-012") && w.contains("communications")),
+        "{}",
+        out.to_json()
+    );
+    assert!(out.sections.is_empty(), "nothing restored");
+    let f2 = fixture();
+    dump(&f2, "CREATE SCHEMA backoffice; CREATE SCHEMA commerce; CREATE SCHEMA operations; CREATE SCHEMA communications; CREATE TABLE backoffice.u (id int); CREATE TABLE commerce.o (id int); CREATE TABLE operations.t (id int);", UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t")).await;
+    let out = verify(&f2.store, None, &config(&f2, "")).await;
+    assert!(
+        out.failure
+            .as_deref()
+            .is_some_and(|w| w.contains("BACKUP-013") && w.contains("communications")),
+        "{}",
+        out.to_json()
+    );
+}
+
+#[tokio::test]
+async fn backup_005_007_009_missing_empty_too_big_plain_and_garbage_objects() {
+    let f = fixture();
+    let cfg = config(&f, "");
+    let out = verify(&f.store, None, &cfg).await;
+    assert!(
+        out.status == Status::Failed
+            && out
+                .failure
+                .as_deref()
+                .is_some_and(|w| w.contains("BACKUP-005")),
+        "{}",
+        out.to_json()
+    );
+
+    f.store
+        .put_multipart("pg_dump_20261120_0300.dump", &mut &b""[..])
+        .await
+        .expect("empty");
+    let out = verify(&f.store, None, &cfg).await;
+    assert!(
+        out.failure
+            .as_deref()
+            .is_some_and(|w| w.contains("BACKUP-005") && w.contains("empty")),
+        "{}",
+        out.to_json()
+    );
+
+    f.store
+        .put_multipart(
+            "pg_dump_20261121_0300.dump",
+            &mut &b"%PDF-1.7 not a dump"[..],
+        )
+        .await
+        .expect("garbage");
+    let out = verify(&f.store, None, &cfg).await;
+    assert!(
+        out.failure
+            .as_deref()
+            .is_some_and(|w| w.contains("BACKUP-009")),
+        "{}",
+        out.to_json()
+    );
+
+    let plain = b"--\n-- PostgreSQL database dump\n--\n\n\\restrict abc\nSET x = 1;\n";
+    f.store
+        .put_multipart("pg_dump_20261122_0300.dump", &mut &plain[..])
+        .await
+        .expect("plain");
+    let out = verify(&f.store, None, &cfg).await;
+    assert_eq!(out.status, Status::PassedWithWarnings, "{}", out.to_json());
+
+    let mut small = config(&f, "");
+    small.size_ceiling = 10;
+    let out = verify(&f.store, None, &small).await;
+    assert_eq!(out.status, Status::TooBig, "{}", out.to_json());
+    assert!(
+        out.failure
+            .as_deref()
+            .is_some_and(|w| w.contains("BACKUP-007"))
+    );
+}
+
+#[tokio::test]
+async fn backup_011_a_truncated_dump_fails_its_data_section() {
+    let f = fixture();
+    let key = dump(&f, SCHEMA, UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t")).await;
+    let size = f.store.list("").await.expect("list")[0].size;
+    let mut whole = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(
+        &mut f.store.get_stream(&key).await.expect("open"),
+        &mut whole,
+    )
+    .await
+    .expect("read");
+    let cut = &whole[..usize::try_from(size).expect("size") - 200];
+    f.store
+        .put_multipart("pg_dump_20261122_0300.dump", &mut &cut[..])
+        .await
+        .expect("truncated");
+    let out = verify(&f.store, None, &config(&f, ALLOW)).await;
+    assert_eq!(out.status, Status::Failed, "{}", out.to_json());
+    let probe = out
+        .probes
+        .iter()
+        .find(|p| p.rule_id == "BACKUP-011")
+        .expect("probe");
+    assert!(!probe.passed, "{}", out.to_json());
+}
