@@ -66,6 +66,16 @@ pub enum ErrorKind {
         /// What was expected.
         expected: String,
     },
+    /// Pruning was asked for before the newest dump was verified.
+    #[error(
+        "retention refuses to prune: the newest dump is `{newest}`, but the verified one is `{verified}`; verify the newest dump first"
+    )]
+    Unverified {
+        /// The newest conforming dump.
+        newest: String,
+        /// The dump the proof is for.
+        verified: String,
+    },
     /// A retention policy that keeps nothing: planning with it would
     /// delete every dump.
     #[error("the retention policy keeps nothing; refusing to plan a deletion of every dump")]
@@ -128,6 +138,15 @@ impl Error {
                 line,
                 column,
                 expected,
+            },
+        }
+    }
+
+    pub(crate) fn unverified(newest: &str, verified: &str) -> Self {
+        Self {
+            kind: ErrorKind::Unverified {
+                newest: newest.to_owned(),
+                verified: verified.to_owned(),
             },
         }
     }

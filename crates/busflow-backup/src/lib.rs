@@ -18,13 +18,16 @@
 mod allowlist;
 mod archive;
 mod catalog;
+mod drill;
 mod error;
 mod name;
 mod outcome;
 mod pgtools;
 mod producer;
+mod prune;
 mod restore;
 mod retention;
+mod routing;
 mod source;
 mod store;
 mod utc;
@@ -33,12 +36,18 @@ mod verify;
 pub use allowlist::{ColumnRef, SoftFkAllowlist, SoftReference};
 pub use archive::{ArchiveError, Compression, Header, Magic, Toc, TocEntry, classify, parse_toc};
 pub use catalog::{RULES, Rule, RuleKind, Severity};
+pub use drill::{Cadence, DrillResult, Due, next_drill};
 pub use error::{Error, ErrorKind};
 pub use name::{DumpName, RejectReason, Rejection};
 pub use outcome::{Outcome, Probe, SectionOutcome, Status};
 pub use pgtools::find_program;
 pub use producer::{Produced, produce};
+pub use prune::{Verified, prune};
 pub use retention::{ALL, Counting, Kept, Period, Pin, Plan, Reason, RetentionPolicy, Span};
+pub use routing::{
+    Backoff, GitHubIssues, ISSUE_LABEL, IssueTracker, Notifier, NotifyError, Routed, SlackWebhook,
+    dedup_key, route,
+};
 pub use source::{FALLBACK_WINDOW, SourceChoice, choose_source};
 pub use store::{ObjectInfo, ObjectReader, ObjectStore, PART_SIZE, RemoteConfig, S3Store, Secret};
 pub use utc::{Civil, UtcTime};

@@ -30,6 +30,7 @@ mod postgres;
 mod process;
 mod prometheus;
 mod s3;
+mod stub;
 mod tls;
 
 pub use contracts::{clause_ids, shared_dir};
@@ -38,6 +39,7 @@ pub use error::{Error, Result};
 pub use postgres::{Database, PG_URL_ENV, Postgres, PostgresBuilder};
 pub use prometheus::{Prometheus, PrometheusBuilder, Series};
 pub use s3::S3;
+pub use stub::{HttpStub, StubRequest, StubResponse};
 
 /// A command-line tool a test runs (`promtool`, `go`): its path, or an
 /// error naming the Debian `package` that provides it.

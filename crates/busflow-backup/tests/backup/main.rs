@@ -3,5 +3,6 @@
 mod archive;
 mod producer;
 mod retention;
+mod routing;
 mod store;
 mod verify;

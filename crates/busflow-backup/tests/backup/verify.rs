@@ -288,3 +288,68 @@ async fn backup_011_a_truncated_dump_fails_its_data_section() {
         .expect("probe");
     assert!(!probe.passed, "{}", out.to_json());
 }
+
+#[tokio::test]
+async fn backup_002_pruning_waits_for_the_verified_newest_dump_and_keeps_what_the_plan_keeps() {
+    let f = fixture();
+    let newest = UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t");
+    // 40 older nightly objects (their content does not matter to pruning),
+    // a misnamed object, and a pinned one.
+    for d in 1..=40 {
+        let key = busflow_backup::DumpName::for_instant("", newest.add_date(0, 0, -d))
+            .key()
+            .to_owned();
+        f.store
+            .put_multipart(&key, &mut &b"PGDMP old"[..])
+            .await
+            .expect("old");
+    }
+    f.store
+        .put_multipart("pg_dump_latest.dump", &mut &b"?"[..])
+        .await
+        .expect("junk");
+    let key = dump(&f, SCHEMA, newest).await;
+    let out = verify(&f.store, None, &config(&f, ALLOW)).await;
+    let proof = out.verified().expect("a passing verify gives the proof");
+    assert_eq!(proof.key(), key);
+    let pinned = busflow_backup::DumpName::for_instant("", newest.add_date(0, 0, -39))
+        .key()
+        .to_owned();
+    let pins = [busflow_backup::Pin {
+        key: pinned.clone(),
+        until: newest.add_date(0, 0, 30),
+    }];
+    let policy = busflow_backup::RetentionPolicy::documented();
+    // A newer, unverified dump arrives: pruning refuses.
+    let newer = busflow_backup::DumpName::for_instant("", newest.add_date(0, 0, 1))
+        .key()
+        .to_owned();
+    f.store
+        .put_multipart(&newer, &mut &b"PGDMP new"[..])
+        .await
+        .expect("newer");
+    let err = busflow_backup::prune(&f.store, "", &policy, &pins, newest, &proof)
+        .await
+        .expect_err("not verified");
+    assert!(err.to_string().contains(&newer), "{err}");
+    f.store.delete(&newer).await.expect("remove");
+    let plan = busflow_backup::prune(&f.store, "", &policy, &pins, newest, &proof)
+        .await
+        .expect("prune");
+    let left: Vec<String> = f
+        .store
+        .list("")
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|o| o.key)
+        .collect();
+    assert_eq!(left.len(), plan.keep.len() + plan.rejected.len());
+    assert_eq!(plan.keep.len(), 19, "14 daily + 4 weekly + the pinned dump");
+    assert!(
+        left.contains(&key)
+            && left.contains(&pinned)
+            && left.contains(&"pg_dump_latest.dump".to_owned())
+    );
+    assert!(plan.delete.iter().all(|k| !left.contains(k)));
+}
