@@ -103,7 +103,11 @@ impl DrillResult {
     /// The record as Markdown (one `##` section per drill).
     pub fn to_markdown(&self) -> String {
         let secs = self.time_to_recovery.as_secs();
-        let mut out = format!("## Drill of {}\n\n", self.date);
+        let c = self.date.civil();
+        let mut out = format!(
+            "## Drill of {:04}-{:02}-{:02} {:02}:{:02} UTC\n\n",
+            c.year, c.month, c.day, c.hour, c.minute
+        );
         let _ = writeln!(out, "- Dump restored: `{}`", self.dump);
         let _ = writeln!(
             out,

@@ -1,0 +1,93 @@
+//! `backup-produce`: the nightly dump (BACKUP-004). Runs `pg_dump
+//! --format=custom` for `BUSFLOW_PRODUCE_DATABASE_URL` and streams it into
+//! the bucket as `pg_dump_YYYYMMDD_HHMM.dump`; a failed dump leaves nothing
+//! behind. Retention runs after the verify (`backup-verify`), never here.
+//!
+//! ```text
+//! backup-produce --endpoint https://… --bucket B [--prefix P] [--ca FILE]
+//! ```
+//!
+//! Secrets come from the environment: `BUSFLOW_S3_ACCESS_KEY`,
+//! `BUSFLOW_S3_SECRET_KEY`, `BUSFLOW_PRODUCE_DATABASE_URL`.
+//! Exit codes: 0 uploaded, 1 could not run or the dump failed.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use busflow::backup::{RemoteConfig, S3Store, Secret, UtcTime, find_program, produce};
+use clap::Parser;
+
+/// Dump a PostgreSQL database into S3.
+#[derive(Debug, Parser)]
+#[command(name = "backup-produce")]
+struct Args {
+    /// The remote's endpoint (https:// only).
+    #[arg(long)]
+    endpoint: String,
+    /// The bucket.
+    #[arg(long, default_value = "backups")]
+    bucket: String,
+    /// The key prefix.
+    #[arg(long, default_value = "")]
+    prefix: String,
+    /// A PEM CA to trust.
+    #[arg(long)]
+    ca: Option<PathBuf>,
+    /// The remote's name in messages.
+    #[arg(long, default_value = "hetzner-s3")]
+    remote: String,
+}
+
+fn env(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|_| format!("the environment variable {name} is not set"))
+}
+
+async fn run(args: &Args) -> Result<String, String> {
+    let mut config = RemoteConfig::new(
+        &args.remote,
+        &args.endpoint,
+        &args.bucket,
+        &env("BUSFLOW_S3_ACCESS_KEY")?,
+        Secret::new(env("BUSFLOW_S3_SECRET_KEY")?),
+    );
+    if let Some(p) = &args.ca {
+        config.ca_pem =
+            Some(std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?);
+    }
+    let store = S3Store::new(config).map_err(|e| e.to_string())?;
+    let pg_dump = find_program("pg_dump").map_err(|e| e.to_string())?;
+    let produced = produce(
+        &pg_dump,
+        &env("BUSFLOW_PRODUCE_DATABASE_URL")?,
+        &store,
+        &args.prefix,
+        UtcTime::now(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(format!(
+        "{} {} bytes in {:.1} s",
+        produced.name,
+        produced.bytes,
+        produced.duration.as_secs_f64()
+    ))
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+        .and_then(|rt| rt.block_on(run(&args)));
+    match result {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("backup-produce: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! `dr-drill-report`: records a DR drill (BACKUP-020) in
+//! `docs/protocols/dr-drill-results/YYYY-MM.md` and says when the next one
+//! is due.
+//!
+//! ```text
+//! dr-drill-report --root REPO --dump KEY --ttr-seconds N [--issue TEXT]... [--remediation TEXT]...
+//!                 --tenants N --sla 99.5 [--major-change YYYY-MM-DD]
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use busflow::backup::{Cadence, DrillResult, UtcTime, next_drill};
+use clap::Parser;
+
+/// Record a DR drill and print the next due date.
+#[derive(Debug, Parser)]
+#[command(name = "dr-drill-report")]
+struct Args {
+    /// The repository root the record goes under.
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// The dump restored.
+    #[arg(long)]
+    dump: String,
+    /// Time to recovery, in seconds.
+    #[arg(long)]
+    ttr_seconds: u64,
+    /// An issue found (repeatable).
+    #[arg(long = "issue")]
+    issues: Vec<String>,
+    /// A remediation (repeatable).
+    #[arg(long = "remediation")]
+    remediations: Vec<String>,
+    /// Tenants on the platform.
+    #[arg(long)]
+    tenants: u32,
+    /// The SLA in percent.
+    #[arg(long)]
+    sla: f64,
+    /// The last major change, `YYYY-MM-DD`.
+    #[arg(long)]
+    major_change: Option<String>,
+}
+
+fn date(text: &str) -> Option<UtcTime> {
+    let mut parts = text.split('-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    UtcTime::ymd_hm(year, month, day, 0, 0)
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let change = match args.major_change.as_deref().map(date) {
+        Some(None) => {
+            eprintln!("dr-drill-report: error: --major-change must be YYYY-MM-DD");
+            return ExitCode::from(1);
+        }
+        Some(Some(d)) => Some(d),
+        None => None,
+    };
+    let now = UtcTime::now();
+    let result = DrillResult {
+        date: now,
+        dump: args.dump,
+        time_to_recovery: Duration::from_secs(args.ttr_seconds),
+        issues_found: args.issues,
+        remediation: args.remediations,
+    };
+    match result.write(&args.root) {
+        Ok(path) => println!("recorded {}", path.display()),
+        Err(e) => {
+            eprintln!("dr-drill-report: error: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    let cadence = Cadence::for_tier(args.tenants, args.sla);
+    let due = next_drill(Some(now), cadence, change, now);
+    let by = due.by.civil();
+    println!(
+        "next drill ({cadence:?}, by {}): {:04}-{:02}-{:02}",
+        due.reason, by.year, by.month, by.day
+    );
+    ExitCode::SUCCESS
+}
