@@ -51,6 +51,9 @@ pub struct VerifyConfig {
     pub keep_database: bool,
     /// The most bytes read to find the end of the TOC.
     pub toc_limit: usize,
+    /// The whole job's deadline (BACKUP-016: 60 min by default); the
+    /// verify database is dropped when it passes.
+    pub deadline: std::time::Duration,
 }
 
 impl VerifyConfig {
@@ -66,6 +69,7 @@ impl VerifyConfig {
             allowlist: SoftFkAllowlist::default(),
             keep_database: false,
             toc_limit: 64 << 20,
+            deadline: std::time::Duration::from_hours(1),
         }
     }
 }
@@ -108,7 +112,30 @@ pub async fn verify(
     fell_back: Option<String>,
     config: &VerifyConfig,
 ) -> Outcome {
-    let mut out = Outcome::new(source.name(), fell_back);
+    let deadline = tokio::time::Instant::now() + config.deadline;
+    let out = Outcome::new(source.name(), fell_back.clone());
+    // The restore stops at the deadline; a minute more lets the verify
+    // database be dropped.
+    let cleanup = deadline + std::time::Duration::from_mins(1);
+    match tokio::time::timeout_at(cleanup, verify_until(source, config, out, deadline)).await {
+        Ok(out) => out,
+        Err(_) => Outcome::new(source.name(), fell_back).fail(overdue(config)),
+    }
+}
+
+fn overdue(config: &VerifyConfig) -> String {
+    format!(
+        "BACKUP-016: the verify did not finish within the job deadline of {:?}",
+        config.deadline
+    )
+}
+
+async fn verify_until(
+    source: &dyn ObjectStore,
+    config: &VerifyConfig,
+    mut out: Outcome,
+    deadline: tokio::time::Instant,
+) -> Outcome {
     // BACKUP-005: the newest conforming dump.
     let listing = match source.list(&config.prefix).await {
         Ok(l) => l,
@@ -177,7 +204,7 @@ pub async fn verify(
             "BACKUP-013 (pre-check): the dump has no tables in {empty:?}; nothing was restored"
         ));
     }
-    restore_and_probe(source, name.key(), &toc, &prefix, config, out)
+    restore_and_probe(source, name.key(), &toc, &prefix, config, out, deadline)
         .await
         .settle()
 }
@@ -243,6 +270,7 @@ async fn restore_and_probe(
     prefix: &[u8],
     config: &VerifyConfig,
     mut out: Outcome,
+    deadline: tokio::time::Instant,
 ) -> Outcome {
     static RUN: AtomicU64 = AtomicU64::new(0);
     let admin = match connect(&config.target_admin_url).await {
@@ -265,7 +293,17 @@ async fn restore_and_probe(
         ));
     }
     let url = with_database(&config.target_admin_url, &db);
-    out = restore_into(source, key, toc, prefix, config, &url, out).await;
+    // The restore stops at the deadline; the database is dropped either way.
+    let partial = out.clone();
+    out = match tokio::time::timeout_at(
+        deadline,
+        restore_into(source, key, toc, prefix, config, &url, out),
+    )
+    .await
+    {
+        Ok(done) => done,
+        Err(_) => partial.fail(overdue(config)),
+    };
     if config.keep_database {
         out.kept_database = Some(db);
     } else if let Err(e) = admin

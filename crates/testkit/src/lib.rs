@@ -29,6 +29,7 @@ mod http;
 mod postgres;
 mod process;
 mod prometheus;
+mod proxy;
 mod s3;
 mod stub;
 mod tls;
@@ -38,6 +39,7 @@ pub use dockerd::Dockerd;
 pub use error::{Error, Result};
 pub use postgres::{Database, PG_URL_ENV, Postgres, PostgresBuilder};
 pub use prometheus::{Prometheus, PrometheusBuilder, Series};
+pub use proxy::CutProxy;
 pub use s3::S3;
 pub use stub::{HttpStub, StubRequest, StubResponse};
 

@@ -353,3 +353,61 @@ async fn backup_002_pruning_waits_for_the_verified_newest_dump_and_keeps_what_th
     );
     assert!(plan.delete.iter().all(|k| !left.contains(k)));
 }
+
+#[tokio::test]
+async fn backup_016_the_job_deadline_stops_the_verify_and_drops_its_database() {
+    let f = fixture();
+    dump(&f, SCHEMA, UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t")).await;
+    let mut cfg = config(&f, ALLOW);
+    cfg.deadline = std::time::Duration::from_millis(150);
+    let out = verify(&f.store, None, &cfg).await;
+    assert_eq!(out.status, Status::Failed, "{}", out.to_json());
+    assert!(
+        out.failure
+            .as_deref()
+            .is_some_and(|w| w.contains("BACKUP-016")),
+        "{}",
+        out.to_json()
+    );
+}
+
+#[tokio::test]
+async fn backup_008_a_connection_cut_in_the_data_section_fails_the_verify_and_keeps_the_dump() {
+    let f = fixture();
+    let key = dump(&f, SCHEMA, UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t")).await;
+    let size = f.store.list("").await.expect("list")[0].size;
+    let s3_port: u16 =
+        f.s3.endpoint()
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("port");
+    // Every connection is cut after 20 000 bytes from the server: enough for
+    // the TOC reads, not for the full download of the data section.
+    let proxy = testkit::CutProxy::start(s3_port, 20_000).expect("proxy");
+    let mut remote = RemoteConfig::new(
+        "hetzner-s3",
+        &format!("https://localhost:{}", proxy.port()),
+        "dumps",
+        f.s3.access_key(),
+        Secret::new(f.s3.secret_key()),
+    );
+    f.s3.region().clone_into(&mut remote.region);
+    remote.ca_pem = f.s3.ca_pem().map(str::to_owned);
+    let cut = S3Store::new(remote).expect("store");
+    let out = verify(&cut, None, &config(&f, ALLOW)).await;
+    assert_eq!(out.status, Status::Failed, "{}", out.to_json());
+    assert!(proxy.cuts() > 0, "the proxy cut a connection");
+    let data = out
+        .sections
+        .iter()
+        .find(|s| s.section == "data")
+        .expect("the data section ran");
+    assert_ne!(data.exit_code, Some(0), "{}", out.to_json());
+    // The dump is untouched.
+    let listed = f.store.list("").await.expect("list");
+    assert_eq!(
+        (listed[0].key.as_str(), listed[0].size),
+        (key.as_str(), size)
+    );
+}
