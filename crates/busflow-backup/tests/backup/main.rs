@@ -5,4 +5,5 @@ mod producer;
 mod retention;
 mod routing;
 mod store;
+mod support;
 mod verify;

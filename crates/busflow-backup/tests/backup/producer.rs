@@ -1,23 +1,12 @@
 //! BACKUP-004: pg_dump from a real PostgreSQL into a real S3 over TLS, and
 //! a failing pg_dump that leaves nothing behind.
 
-use busflow_backup::{
-    DumpName, ObjectStore, RemoteConfig, S3Store, Secret, UtcTime, find_program, produce,
-};
+use busflow_backup::{DumpName, ObjectStore, S3Store, UtcTime, find_program, produce};
 use testkit::{Postgres, S3};
 use tokio::io::AsyncReadExt;
 
 fn store(s3: &S3) -> S3Store {
-    let mut config = RemoteConfig::new(
-        "minio-inswarm",
-        s3.endpoint(),
-        "dumps",
-        s3.access_key(),
-        Secret::new(s3.secret_key()),
-    );
-    s3.region().clone_into(&mut config.region);
-    config.ca_pem = s3.ca_pem().map(str::to_owned);
-    S3Store::new(config).expect("store")
+    crate::support::store(s3, "minio-inswarm")
 }
 
 #[tokio::test]

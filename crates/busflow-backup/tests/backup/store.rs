@@ -6,24 +6,10 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use crate::support::remote;
 use busflow_backup::{ErrorKind, ObjectStore, RemoteConfig, S3Store, Secret, choose_source};
 use testkit::S3;
 use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
-
-fn remote(s3: &S3, name: &str, trust: bool) -> RemoteConfig {
-    let mut config = RemoteConfig::new(
-        name,
-        s3.endpoint(),
-        "dumps",
-        s3.access_key(),
-        Secret::new(s3.secret_key()),
-    );
-    s3.region().clone_into(&mut config.region);
-    if trust {
-        config.ca_pem = s3.ca_pem().map(str::to_owned);
-    }
-    config
-}
 
 fn server() -> S3 {
     let s3 = S3::start().expect("S3 starts");

@@ -33,16 +33,7 @@ fn fixture() -> Fixture {
     let pg = Postgres::shared().expect("PostgreSQL");
     let s3 = S3::start().expect("S3");
     s3.create_bucket("dumps").expect("bucket");
-    let mut config = RemoteConfig::new(
-        "hetzner-s3",
-        s3.endpoint(),
-        "dumps",
-        s3.access_key(),
-        Secret::new(s3.secret_key()),
-    );
-    s3.region().clone_into(&mut config.region);
-    config.ca_pem = s3.ca_pem().map(str::to_owned);
-    let store = S3Store::new(config).expect("store");
+    let store = crate::support::store(&s3, "hetzner-s3");
     Fixture { pg, s3, store }
 }
 
