@@ -1,7 +1,7 @@
 //! Finding the PostgreSQL client programs and passing them a connection
 //! without putting the password on a command line.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::error::Error;
 
@@ -111,11 +111,6 @@ pub(crate) fn tail(text: &[u8], max: usize) -> String {
         .filter(|_| start > 0)
         .map_or(start, |k| start + k + 1);
     String::from_utf8_lossy(&text[from..]).trim_end().to_owned()
-}
-
-/// Whether `path` looks runnable.
-pub(crate) fn exists(path: &Path) -> bool {
-    path.is_file()
 }
 
 #[cfg(test)]

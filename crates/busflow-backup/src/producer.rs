@@ -82,7 +82,7 @@ pub async fn produce(
     prefix: &str,
     now: UtcTime,
 ) -> Result<Produced, Error> {
-    if !pgtools::exists(pg_dump) {
+    if !pg_dump.is_file() {
         return Err(Error::tool(
             "pg_dump",
             format!("{} does not exist", pg_dump.display()),

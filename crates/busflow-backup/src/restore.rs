@@ -115,24 +115,16 @@ pub(crate) async fn section(
     let status = child.wait().await;
     let stderr = errors.await.unwrap_or_default();
     let mut tail = pgtools::scrub(&pgtools::tail(&stderr, 2000), conn.password.as_deref());
+    let mut exit_code = status.ok().and_then(|s| s.code());
     if let Some(e) = feed_error {
-        // The source broke mid-stream: pg_restore saw a truncated archive.
+        // The source broke mid-stream: pg_restore saw a truncated archive,
+        // whatever it exited with.
         tail = format!("reading the dump failed: {e}\n{tail}");
+        exit_code = Some(exit_code.unwrap_or(1).max(1));
     }
     SectionOutcome {
         section: name,
-        exit_code: match (&status, tail.starts_with("reading the dump failed")) {
-            (_, true) => Some(
-                status
-                    .as_ref()
-                    .ok()
-                    .and_then(std::process::ExitStatus::code)
-                    .unwrap_or(1)
-                    .max(1),
-            ),
-            (Ok(s), false) => s.code(),
-            (Err(_), false) => None,
-        },
+        exit_code,
         duration_ms: started.elapsed().as_millis(),
         bytes_in,
         stderr_tail: tail,

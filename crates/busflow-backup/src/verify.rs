@@ -227,18 +227,23 @@ async fn read_toc(
             .await
             .map_err(|e| e.to_string())?;
         out.bytes_downloaded += more.len() as u64;
+        let first = prefix.is_empty();
         prefix.extend_from_slice(&more);
-        match archive::classify(&prefix) {
-            Magic::Custom(h) => out.archive = Some(h.to_string()),
-            Magic::Plain => {
-                out.archive = Some("plain SQL dump".into());
-                out.warnings.push("BACKUP-009: a plain-text dump: it cannot be restored in sections, so restore and probes were skipped; produce with --format=custom".into());
-                return Ok(None);
-            }
-            _ => {
-                return Err(format!(
-                    "BACKUP-009: `{key}` is neither a custom-format archive (PGDMP) nor a plain pg_dump script"
-                ));
+        // The magic and header are in the first read; later reads only
+        // extend the TOC.
+        if first {
+            match archive::classify(&prefix) {
+                Magic::Custom(h) => out.archive = Some(h.to_string()),
+                Magic::Plain => {
+                    out.archive = Some("plain SQL dump".into());
+                    out.warnings.push("BACKUP-009: a plain-text dump: it cannot be restored in sections, so restore and probes were skipped; produce with --format=custom".into());
+                    return Ok(None);
+                }
+                _ => {
+                    return Err(format!(
+                        "BACKUP-009: `{key}` is neither a custom-format archive (PGDMP) nor a plain pg_dump script"
+                    ));
+                }
             }
         }
         match archive::parse_toc(&prefix) {

@@ -72,10 +72,22 @@ fn pipelines<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
 /// PII-005: every `pipeline_stages` block of a Promtail configuration holds
 /// the `replace` stage of each active rule, as [`emit::promtail`] writes
 /// it. Files without `pipeline_stages` are not Promtail configurations and
-/// give nothing; YAML that does not parse is left to the YAML checks.
+/// give nothing; one that does not parse cannot be shown to redact, and is
+/// a finding at the syntax error.
 pub fn check_promtail(path: &Path, text: &str, config: &RedactorConfig) -> Vec<Finding> {
-    let Ok(docs) = busflow_yaml::parse(text) else {
-        return Vec::new();
+    let docs = match busflow_yaml::parse(text) {
+        Ok(docs) => docs,
+        Err(e) => {
+            return vec![Finding {
+                rule_id: "PII-005",
+                severity: Severity::Error,
+                message: format!("this Promtail configuration is not valid YAML ({}), so its redaction stages cannot be checked", e.message),
+                file: path.to_owned(),
+                line: e.pos.line,
+                column: e.pos.column,
+                help: "fix the YAML syntax; the redaction stages come from `pii-redact --emit promtail`".to_owned(),
+            }];
+        }
     };
     let mut blocks = Vec::new();
     for doc in &docs {
@@ -172,5 +184,12 @@ mod tests {
             ("PII-005", 4, 7)
         );
         assert!(check_promtail(Path::new("other.yaml"), "a: 1\n", &config).is_empty());
+        let broken = check_promtail(
+            Path::new("promtail.yaml"),
+            "pipeline_stages:\n  - replace: {expression: [\n",
+            &config,
+        );
+        assert_eq!(broken.len(), 1);
+        assert_eq!(broken[0].rule_id, "PII-005");
     }
 }

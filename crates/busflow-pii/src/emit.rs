@@ -209,11 +209,8 @@ pub fn logql_rules(config: &RedactorConfig, runbook_base: &str) -> String {
     for d in config.active() {
         let (exprs, _) = expressions(d, config);
         let alternation = exprs.join("|");
-        let name: String = d
-            .name()
-            .split('_')
-            .map(|w| w[..1].to_uppercase() + &w[1..])
-            .collect();
+        // Detector names are one lowercase ASCII word: `card` → `Card`.
+        let name = d.name()[..1].to_ascii_uppercase() + &d.name()[1..];
         let expr = format!(
             "sum by (service) (count_over_time({{service=~\".+\"}} |~ `{alternation}` [5m])) > 0"
         );

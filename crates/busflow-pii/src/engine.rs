@@ -169,20 +169,14 @@ impl Redactor {
     /// `input` may be one line or a whole buffer of lines.
     pub fn redact_into(&self, input: &[u8], mode: Mode, out: &mut Vec<u8>, outcome: &mut Outcome) {
         match mode {
-            Mode::Text => {
-                let first = outcome.redactions.len();
-                self.scan(input, 0, None, outcome);
-                self.splice(input, 0, &outcome.redactions[first..], out);
-            }
+            Mode::Text => self.redact_text(input, 0, out, outcome),
             Mode::Json => {
                 let mut at = 0;
                 while at < input.len() {
                     let end = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |k| at + k);
                     let line = &input[at..end];
                     if !json::redact_line(self, line, at, out, outcome) {
-                        let first = outcome.redactions.len();
-                        self.scan(line, at, None, outcome);
-                        self.splice(line, at, &outcome.redactions[first..], out);
+                        self.redact_text(line, at, out, outcome);
                     }
                     if end < input.len() {
                         out.push(b'\n');
@@ -191,6 +185,13 @@ impl Redactor {
                 }
             }
         }
+    }
+
+    /// `text` (at `base` in the input) as text: found, then replaced.
+    fn redact_text(&self, text: &[u8], base: usize, out: &mut Vec<u8>, outcome: &mut Outcome) {
+        let first = outcome.redactions.len();
+        self.scan(text, base, None, outcome);
+        self.splice(text, base, &outcome.redactions[first..], out);
     }
 
     /// Writes `text` (which starts at `base` in the input) to `out` with the
