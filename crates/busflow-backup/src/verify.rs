@@ -616,6 +616,19 @@ async fn orphans(db: &Client, config: &VerifyConfig, out: &mut Outcome) {
             return;
         }
     };
+    // Multi-column keys are not probed yet: say so rather than pass them.
+    let wide: i64 = db
+        .query_one(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated AND cardinality(conkey) > 1",
+            &[],
+        )
+        .await
+        .map_or(0, |r| r.get(0));
+    if wide > 0 {
+        out.warnings.push(format!(
+            "BACKUP-014: {wide} multi-column NOT VALID foreign keys were not probed for orphans"
+        ));
+    }
     for e in &config.allowlist.entries {
         if !refs.iter().any(|(f, t)| f == &e.from && t == &e.to) {
             refs.push((e.from.clone(), e.to.clone()));
