@@ -143,12 +143,12 @@ async fn backup_016_a_stalled_server_hits_the_transfer_deadline() {
     config.transfer_timeout = Duration::from_millis(800);
     config.retries = 0;
     let store = S3Store::new(config).expect("config");
-    let started = Instant::now();
+    // The server holds connections for 30 s; only a deadline ends this.
     let err = store.list("").await.expect_err("stalled");
+    let text = err.to_string().to_ascii_lowercase();
     assert!(
-        started.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        started.elapsed()
+        text.contains("timeout") || text.contains("timed out"),
+        "{err}"
     );
     assert!(err.to_string().contains("hetzner-s3"), "{err}");
 }
