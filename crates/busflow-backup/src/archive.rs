@@ -364,6 +364,23 @@ impl<'a> Reader<'a> {
 }
 
 impl Toc {
+    /// `roots` and every entry that depends on one of them, directly or
+    /// through other entries.
+    pub fn dependents(&self, roots: &[i64]) -> std::collections::BTreeSet<i64> {
+        let mut set: std::collections::BTreeSet<i64> = roots.iter().copied().collect();
+        loop {
+            let before = set.len();
+            for e in &self.entries {
+                if !set.contains(&e.dump_id) && e.dependencies.iter().any(|d| set.contains(d)) {
+                    set.insert(e.dump_id);
+                }
+            }
+            if set.len() == before {
+                return set;
+            }
+        }
+    }
+
     /// Schemas the archive creates.
     pub fn schemas(&self) -> Vec<&str> {
         self.entries

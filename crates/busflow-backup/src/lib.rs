@@ -20,6 +20,7 @@ mod archive;
 mod catalog;
 mod drill;
 mod error;
+mod extensions;
 mod name;
 mod outcome;
 mod pgtools;

@@ -10,13 +10,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio_postgres::{Client, NoTls};
 
 /// The server's message for a database error, else the client's.
-fn pg_error(e: &tokio_postgres::Error) -> String {
+pub(crate) fn pg_error(e: &tokio_postgres::Error) -> String {
     e.as_db_error()
         .map_or_else(|| e.to_string(), |d| d.message().to_owned())
 }
 
 use crate::allowlist::{ColumnRef, SoftFkAllowlist};
 use crate::archive::{self, ArchiveError, Magic, Toc};
+use crate::extensions::{self, ExtensionPlan};
 use crate::name::DumpName;
 use crate::outcome::{Outcome, Probe, Status};
 use crate::pgtools::{self, split_password};
@@ -341,47 +342,16 @@ async fn restore_into(
         Ok(c) => c,
         Err(e) => return out.fail(e),
     };
-    let available: Vec<String> = match db
-        .query("SELECT name FROM pg_available_extensions", &[])
-        .await
-    {
-        Ok(rows) => rows.iter().map(|r| r.get(0)).collect(),
-        Err(e) => {
-            return out.fail(format!(
-                "cannot read the target's extensions: {}",
-                pg_error(&e)
-            ));
-        }
+    let mut plan = match ExtensionPlan::new(&db, toc, config, prefix, &mut out).await {
+        Ok(p) => p,
+        Err(e) => return out.fail(e),
     };
-    // Extensions the dump creates but the target lacks stay out of the
-    // restore (reported, not fatal).
-    let dump_missing: Vec<String> = toc
-        .extensions()
-        .into_iter()
-        .filter(|e| !available.iter().any(|a| a == e))
-        .map(str::to_owned)
-        .collect();
-    let list_dir = match tempfile::tempdir() {
-        Ok(d) => d,
-        Err(e) => return out.fail(format!("cannot make a temporary directory: {e}")),
-    };
-    let use_list = if dump_missing.is_empty() {
-        None
-    } else {
-        match write_use_list(&config.pg_restore, prefix, &dump_missing, list_dir.path()).await {
-            Ok(path) => Some(path),
-            Err(e) => return out.fail(e),
-        }
-    };
-    for m in &dump_missing {
-        out.warnings.push(format!("BACKUP-010: the dump creates extension `{m}`, which the target does not have; its objects were skipped"));
-    }
     // pre-data from the TOC prefix.
     let pre = restore::section(
         &config.pg_restore,
         &conn,
         "pre-data",
-        use_list.as_ref(),
+        plan.use_list(),
         Input::Prefix(prefix),
     )
     .await;
@@ -390,8 +360,11 @@ async fn restore_into(
     if !ok {
         return section_failed(out);
     }
-    // The configured extensions the target has.
-    create_extensions(&db, config, &available, &mut out).await;
+    // The configured extensions the target can create.
+    plan.create_configured(&db, config, &mut out).await;
+    if let Err(e) = plan.skip_absent_tables(&db, toc, &mut out).await {
+        return out.fail(e);
+    }
     // data: the one full download, streamed.
     let data = match source.get_stream(key).await {
         Ok(mut stream) => {
@@ -399,7 +372,7 @@ async fn restore_into(
                 &config.pg_restore,
                 &conn,
                 "data",
-                use_list.as_ref(),
+                plan.use_list(),
                 Input::Stream(&mut stream),
             )
             .await;
@@ -414,14 +387,14 @@ async fn restore_into(
         return section_failed(out);
     }
     // Restored pg_cron jobs never run here.
-    if let Err(why) = deactivate_cron(&db, &mut out).await {
+    if let Err(why) = extensions::deactivate_cron(&db, &mut out).await {
         return out.fail(why);
     }
     let post = restore::section(
         &config.pg_restore,
         &conn,
         "post-data",
-        use_list.as_ref(),
+        plan.use_list(),
         Input::Prefix(prefix),
     )
     .await;
@@ -437,87 +410,6 @@ async fn restore_into(
     });
     probe(&db, config, &mut out).await;
     out
-}
-
-/// Deactivates restored `pg_cron` jobs, if the restore brought `cron.job`.
-async fn deactivate_cron(db: &Client, out: &mut Outcome) -> Result<(), String> {
-    let has_jobs = db
-        .query_opt(
-            "SELECT 1 FROM pg_tables WHERE schemaname = 'cron' AND tablename = 'job'",
-            &[],
-        )
-        .await
-        .ok()
-        .flatten()
-        .is_some();
-    if has_jobs {
-        db.batch_execute("UPDATE cron.job SET active = false")
-            .await
-            .map_err(|e| {
-                format!(
-                    "BACKUP-010: restored pg_cron jobs could not be deactivated: {}",
-                    pg_error(&e)
-                )
-            })?;
-        out.warnings
-            .push("BACKUP-010: restored pg_cron jobs were deactivated".into());
-    }
-    Ok(())
-}
-
-/// A `--use-list` file: the archive's list with the entries of
-/// `missing` extensions commented out.
-async fn write_use_list(
-    pg_restore: &std::path::Path,
-    prefix: &[u8],
-    missing: &[String],
-    dir: &std::path::Path,
-) -> Result<PathBuf, String> {
-    let listing = restore::list(pg_restore, prefix)
-        .await
-        .map_err(|e| e.to_string())?;
-    let filtered: String = listing
-        .lines()
-        .map(|line| {
-            let skip = missing.iter().any(|m| {
-                line.ends_with(&format!(" EXTENSION - {m}"))
-                    || line.ends_with(&format!(" COMMENT - EXTENSION {m}"))
-            });
-            if skip {
-                format!(";{line}\n")
-            } else {
-                format!("{line}\n")
-            }
-        })
-        .collect();
-    let path = dir.join("restore.list");
-    std::fs::write(&path, filtered).map_err(|e| format!("cannot write the restore list: {e}"))?;
-    Ok(path)
-}
-
-/// Creates the configured extensions the target has; records the others.
-async fn create_extensions(
-    db: &Client,
-    config: &VerifyConfig,
-    available: &[String],
-    out: &mut Outcome,
-) {
-    for ext in &config.extensions {
-        if !available.iter().any(|a| a == ext) {
-            out.extensions_missing.push(ext.clone());
-            continue;
-        }
-        match db
-            .batch_execute(&format!("CREATE EXTENSION IF NOT EXISTS {}", ident(ext)))
-            .await
-        {
-            Ok(()) => out.extensions_created.push(ext.clone()),
-            Err(e) => out.warnings.push(format!(
-                "BACKUP-010: CREATE EXTENSION {ext} failed on the target: {}",
-                pg_error(&e)
-            )),
-        }
-    }
 }
 
 fn section_failed(mut out: Outcome) -> Outcome {

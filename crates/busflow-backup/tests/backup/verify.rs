@@ -110,7 +110,8 @@ async fn backup_010_to_014_a_good_dump_is_restored_in_sections_and_probed() {
         rules,
         ["BACKUP-011", "BACKUP-012", "BACKUP-013", "BACKUP-014"]
     );
-    // pg_cron, pgsodium and vector are not installed here: reported, not fatal.
+    // pgsodium and vector are not installed here, and pg_cron (installed)
+    // cannot be created outside its scheduler database: reported, not fatal.
     assert_eq!(
         out.extensions_missing,
         ["pg_cron", "pgsodium", "vector"],
@@ -403,4 +404,165 @@ async fn backup_008_a_connection_cut_in_the_data_section_fails_the_verify_and_ke
         (listed[0].key.as_str(), listed[0].size),
         (key.as_str(), size)
     );
+}
+
+/// A cluster with the real pg_cron preloaded (Debian's
+/// `postgresql-NN-cron`, which `scripts/test` installs): its scheduler
+/// reads jobs from `cron.database_name`, `postgres` here.
+fn cron_cluster() -> Postgres {
+    Postgres::builder()
+        .setting("shared_preload_libraries", "pg_cron")
+        .start()
+        .expect("PostgreSQL with pg_cron preloaded (install postgresql-15-cron)")
+}
+
+#[tokio::test]
+async fn backup_010_restored_pg_cron_jobs_never_run_on_the_verify_target() {
+    let pg = cron_cluster();
+    let s3 = S3::start().expect("S3");
+    s3.create_bucket("dumps").expect("bucket");
+    let store = crate::support::store(&s3, "hetzner-s3");
+    // The source is the scheduler's own database, with a job every minute.
+    let (admin, conn) = tokio_postgres::connect(pg.admin_url(), tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    tokio::spawn(conn);
+    admin
+        .batch_execute(&format!(
+            "{SCHEMA}
+             CREATE EXTENSION pg_cron;
+             CREATE TABLE operations.ticks (at timestamptz);
+             SELECT cron.schedule('tick', '* * * * *', 'INSERT INTO operations.ticks VALUES (now())');"
+        ))
+        .await
+        .expect("source with a pg_cron job");
+    let pg_dump = find_program("pg_dump").expect("pg_dump");
+    let at = UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t");
+    produce(&pg_dump, pg.admin_url(), &store, "", at)
+        .await
+        .expect("dump");
+    let mut c = VerifyConfig::new(
+        pg.admin_url(),
+        find_program("pg_restore").expect("pg_restore"),
+    );
+    c.allowlist =
+        SoftFkAllowlist::parse(Path::new("soft-fk-allowlist.yaml"), ALLOW).expect("allow-list");
+    c.keep_database = true;
+    let out = verify(&store, None, &c).await;
+    let json = out.to_json();
+    assert_eq!(out.status, Status::PassedWithWarnings, "{json}");
+    assert!(
+        out.sections.iter().all(|s| s.exit_code == Some(0)),
+        "{json}"
+    );
+    // pg_cron is installed and preloaded, and still refuses any database
+    // but the scheduler's: it and its job table stay out of the restore.
+    assert!(
+        out.extensions_missing.iter().any(|e| e == "pg_cron"),
+        "{json}"
+    );
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.contains("extension `pg_cron`")
+                && w.contains("can only create extension in database")),
+        "{json}"
+    );
+    let kept = out.kept_database.clone().expect("kept");
+    let url = pg
+        .admin_url()
+        .rsplit_once('/')
+        .map(|(base, _)| format!("{base}/{kept}"))
+        .expect("url");
+    let (db, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .expect("verify database");
+    tokio::spawn(conn);
+    let cron_tables: i64 = db
+        .query_one(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'cron'",
+            &[],
+        )
+        .await
+        .expect("count")
+        .get(0);
+    assert_eq!(cron_tables, 0, "no restored job table: {json}");
+    let rows: i64 = db
+        .query_one("SELECT count(*) FROM operations.trips", &[])
+        .await
+        .expect("restored data")
+        .get(0);
+    assert_eq!(rows, 0);
+    // The scheduler still knows exactly the source's one job, aimed at the
+    // source database: the verify added nothing it would run.
+    let jobs: Vec<(String, String)> = admin
+        .query("SELECT jobname, database FROM cron.job", &[])
+        .await
+        .expect("jobs")
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(jobs, [("tick".to_owned(), "postgres".to_owned())]);
+    drop(db);
+    admin
+        .batch_execute(&format!("DROP DATABASE {kept} WITH (FORCE)"))
+        .await
+        .expect("drop");
+}
+
+#[tokio::test]
+async fn backup_011_a_post_data_failure_fails_the_verify_and_keeps_the_dump() {
+    let f = fixture();
+    // A classic restore-only failure: an expression index over a function
+    // that calls another one unqualified works on the source (its
+    // search_path) and fails in post-data, where pg_restore's search_path
+    // is empty.
+    let sql = format!(
+        "{SCHEMA}
+         SET search_path = commerce, public;
+         CREATE FUNCTION commerce.norm_inner(t text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT lower(t)';
+         CREATE FUNCTION commerce.norm(t text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT norm_inner(t)';
+         CREATE INDEX users_email_norm ON backoffice.users (commerce.norm(email));"
+    );
+    let key = dump(&f, &sql, UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t")).await;
+    let out = verify(&f.store, None, &config(&f, ALLOW)).await;
+    let json = out.to_json();
+    assert_eq!(out.status, Status::Failed, "{json}");
+    let sections: Vec<(&str, Option<i32>)> = out
+        .sections
+        .iter()
+        .map(|s| (s.section, s.exit_code))
+        .collect();
+    assert_eq!(
+        sections,
+        [
+            ("pre-data", Some(0)),
+            ("data", Some(0)),
+            ("post-data", Some(1))
+        ],
+        "{json}"
+    );
+    let probe = out
+        .probes
+        .iter()
+        .find(|p| p.rule_id == "BACKUP-011")
+        .expect("probe");
+    assert!(
+        !probe.passed && probe.detail.contains("post-data"),
+        "{json}"
+    );
+    assert!(
+        probe.detail.contains("norm_inner"),
+        "the stderr tail says why: {json}"
+    );
+    // Nothing is lost: the dump is still there.
+    let keys: Vec<String> = f
+        .store
+        .list("")
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|o| o.key)
+        .collect();
+    assert_eq!(keys, [key]);
 }
