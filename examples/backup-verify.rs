@@ -1,29 +1,39 @@
 //! `backup-verify`: the daily verify of the newest dump (BACKUP-005..017).
 //!
 //! ```text
-//! backup-verify --demo [--format human|json]
+//! backup-verify --demo [--format human|json] [--progress auto|always|never]
+//! backup-verify --config config/backup-verify/verify.yaml [flags]
 //! backup-verify --endpoint https://… --bucket B [--prefix P] [--ca FILE]
 //!               [--fallback-endpoint https://…] [--allowlist FILE] [--keep-database]
-//!               [--format human|json]
+//!               [--format human|json] [--progress auto|always|never]
 //! ```
 //!
-//! Secrets come from the environment: `BUSFLOW_S3_ACCESS_KEY`,
-//! `BUSFLOW_S3_SECRET_KEY` and `BUSFLOW_VERIFY_TARGET_URL` (a PostgreSQL URL
-//! allowed to create databases). `--demo` needs none of it: it starts a
-//! throwaway PostgreSQL and an S3 server over TLS, makes a database with the
-//! four documented schemas, produces a dump, verifies it and prints the
-//! outcome.
+//! The settings file (`VerifySettings`: remotes, schemas, extensions, size
+//! ceiling, deadline, fallback window, allow-list) is read first; flags
+//! given on the command line override it. Secrets come from the
+//! environment: the remotes' keys (`BUSFLOW_S3_ACCESS_KEY`,
+//! `BUSFLOW_S3_SECRET_KEY` unless the file names others) and the target
+//! (`BUSFLOW_VERIFY_TARGET_URL`, a PostgreSQL URL allowed to create
+//! databases). `--demo` needs none of it: it starts a throwaway PostgreSQL
+//! and an S3 server over TLS, makes a database with the four documented
+//! schemas, produces a dump, verifies it and prints the outcome.
+//!
+//! While the data section streams, a progress line (bytes, percent,
+//! throughput) is drawn on stderr when it is a terminal (`--progress
+//! always` draws it anyway, one line per update).
 //!
 //! Exit codes: 0 passed (with or without warnings, or from the fallback
 //! source), 1 could not run, 2 failed or too big.
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use busflow::backup::{
-    FALLBACK_WINDOW, Outcome, RemoteConfig, S3Store, Secret, SoftFkAllowlist, Status, UtcTime,
-    VerifyConfig, choose_source, find_program, produce, verify,
+    Outcome, Progress, RemoteConfig, RemoteSettings, S3Store, Secret, Status, UtcTime,
+    VerifySettings, choose_source, find_program, produce, verify,
 };
 use clap::{Parser, ValueEnum};
 
@@ -34,30 +44,37 @@ struct Args {
     /// Run the whole cycle on throwaway local services.
     #[arg(long)]
     demo: bool,
+    /// The settings file.
+    #[arg(long)]
+    config: Option<PathBuf>,
     /// The source remote's endpoint (https:// only).
     #[arg(long)]
     endpoint: Option<String>,
-    /// The bucket.
-    #[arg(long, default_value = "backups")]
-    bucket: String,
+    /// The bucket (default `backups`).
+    #[arg(long)]
+    bucket: Option<String>,
     /// The key prefix of the dumps.
-    #[arg(long, default_value = "")]
-    prefix: String,
+    #[arg(long)]
+    prefix: Option<String>,
     /// A PEM CA to trust for the remotes.
     #[arg(long)]
     ca: Option<PathBuf>,
     /// The in-swarm fallback remote's endpoint.
     #[arg(long)]
     fallback_endpoint: Option<String>,
-    /// The soft-FK allow-list.
-    #[arg(long, default_value = "config/backup-verify/soft-fk-allowlist.yaml")]
-    allowlist: PathBuf,
+    /// The soft-FK allow-list (default
+    /// `config/backup-verify/soft-fk-allowlist.yaml` when it exists).
+    #[arg(long)]
+    allowlist: Option<PathBuf>,
     /// Keep the verify database.
     #[arg(long)]
     keep_database: bool,
     /// Output: human or json.
     #[arg(long, value_enum, default_value = "human")]
     format: Output,
+    /// The data section's progress line on stderr.
+    #[arg(long, value_enum, default_value = "auto")]
+    progress: When,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -66,51 +83,80 @@ enum Output {
     Json,
 }
 
-fn env(name: &str) -> Result<String, String> {
-    std::env::var(name).map_err(|_| format!("the environment variable {name} is not set"))
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum When {
+    Auto,
+    Always,
+    Never,
+}
+
+const DEFAULT_ALLOWLIST: &str = "config/backup-verify/soft-fk-allowlist.yaml";
+
+/// The settings file, then the flags over it.
+fn settings(args: &Args) -> Result<VerifySettings, String> {
+    let mut s = if let Some(path) = &args.config {
+        VerifySettings::load(path).map_err(|e| e.to_string())?
+    } else {
+        let endpoint = args
+            .endpoint
+            .as_deref()
+            .ok_or("--config, --endpoint or --demo is required")?;
+        VerifySettings::new(RemoteSettings::new("hetzner-s3", endpoint, "backups"))
+    };
+    if let Some(e) = &args.endpoint {
+        s.source.endpoint.clone_from(e);
+    }
+    if let Some(b) = &args.bucket {
+        s.source.bucket.clone_from(b);
+    }
+    if let Some(p) = &args.prefix {
+        s.prefix.clone_from(p);
+    }
+    if let Some(ca) = &args.ca {
+        s.source.ca = Some(ca.clone());
+    }
+    if let Some(fb) = &args.fallback_endpoint {
+        let mut remote = RemoteSettings::new("minio-inswarm", fb, &s.source.bucket);
+        remote.ca.clone_from(&s.source.ca);
+        s.fallback = Some(remote);
+    }
+    if let Some(list) = &args.allowlist {
+        s.allowlist = Some(list.clone());
+    } else if s.allowlist.is_none() && std::path::Path::new(DEFAULT_ALLOWLIST).exists() {
+        s.allowlist = Some(PathBuf::from(DEFAULT_ALLOWLIST));
+    }
+    s.keep_database |= args.keep_database;
+    Ok(s)
 }
 
 async fn run(args: &Args) -> Result<Outcome, String> {
+    let progress = progress_line(args.progress);
     if args.demo {
-        return demo().await;
+        return demo(progress).await;
     }
-    let endpoint = args
-        .endpoint
-        .as_deref()
-        .ok_or("--endpoint or --demo is required")?;
-    let ca = match &args.ca {
-        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?),
-        None => None,
+    let s = settings(args)?;
+    let env = |name: &str| std::env::var(name).ok();
+    let store = |r: &RemoteSettings| -> Result<S3Store, String> {
+        S3Store::new(r.remote_config(env).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
     };
-    let remote = |name: &str, endpoint: &str| -> Result<S3Store, String> {
-        let mut c = RemoteConfig::new(
-            name,
-            endpoint,
-            &args.bucket,
-            &env("BUSFLOW_S3_ACCESS_KEY")?,
-            Secret::new(env("BUSFLOW_S3_SECRET_KEY")?),
-        );
-        c.ca_pem.clone_from(&ca);
-        S3Store::new(c).map_err(|e| e.to_string())
-    };
-    let primary = remote("hetzner-s3", endpoint)?;
-    let mut config = VerifyConfig::new(
-        &env("BUSFLOW_VERIFY_TARGET_URL")?,
-        find_program("pg_restore").map_err(|e| e.to_string())?,
-    );
-    config.prefix.clone_from(&args.prefix);
-    config.keep_database = args.keep_database;
-    if args.allowlist.exists() {
-        config.allowlist = SoftFkAllowlist::load(&args.allowlist).map_err(|e| e.to_string())?;
-    }
-    match &args.fallback_endpoint {
+    let primary = store(&s.source)?;
+    let target = env(&s.target_url_env)
+        .ok_or_else(|| format!("the environment variable {} is not set", s.target_url_env))?;
+    let mut config = s
+        .verify_config(
+            &target,
+            find_program("pg_restore").map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| e.to_string())?;
+    config.progress = progress;
+    match &s.fallback {
         Some(fb) => {
-            let fallback = remote("minio-inswarm", fb)?;
+            let fallback = store(fb)?;
             let choice = choose_source(
                 &primary,
                 &fallback,
-                &args.prefix,
-                FALLBACK_WINDOW,
+                &s.prefix,
+                s.fallback_window,
                 Duration::from_secs(30),
             )
             .await
@@ -121,7 +167,46 @@ async fn run(args: &Args) -> Result<Outcome, String> {
     }
 }
 
-async fn demo() -> Result<Outcome, String> {
+/// A progress line on stderr: bytes, percent and throughput, at most four
+/// times a second (and once at the end).
+fn progress_line(when: When) -> Option<Progress> {
+    let terminal = std::io::stderr().is_terminal();
+    if when == When::Never || (when == When::Auto && !terminal) {
+        return None;
+    }
+    // (when the data section started, when the line was last drawn)
+    let clock = Mutex::new((None::<Instant>, None::<Instant>));
+    Some(Progress::new(move |read, total| {
+        let Ok(mut clock) = clock.lock() else { return };
+        let now = Instant::now();
+        let started = *clock.0.get_or_insert(now);
+        let last = &mut clock.1;
+        let done = read >= total && total > 0;
+        if !done && last.is_some_and(|t| now.duration_since(t) < Duration::from_millis(250)) {
+            return;
+        }
+        *last = Some(now);
+        let secs = started.elapsed().as_secs_f64().max(1e-3);
+        #[allow(clippy::cast_precision_loss)]
+        let (mb, total_mb, rate) = (
+            read as f64 / 1e6,
+            total as f64 / 1e6,
+            read as f64 / 1e6 / secs,
+        );
+        let percent = (read * 100).checked_div(total).unwrap_or(0);
+        let filled = usize::try_from(percent / 5).unwrap_or(20);
+        let bar = format!("{}{}", "#".repeat(filled), ".".repeat(20 - filled.min(20)));
+        let mut err = std::io::stderr().lock();
+        let line = format!("data [{bar}] {mb:.1} / {total_mb:.1} MB {percent:>3}% {rate:.1} MB/s");
+        let _ = if terminal {
+            write!(err, "\r{line}{}", if done { "\n" } else { "" })
+        } else {
+            writeln!(err, "{line}")
+        };
+    }))
+}
+
+async fn demo(progress: Option<Progress>) -> Result<Outcome, String> {
     let pg = testkit::Postgres::start().map_err(|e| e.to_string())?;
     let s3 = testkit::S3::start().map_err(|e| e.to_string())?;
     s3.create_bucket("backups").map_err(|e| e.to_string())?;
@@ -165,10 +250,11 @@ async fn demo() -> Result<Outcome, String> {
         "backup-verify --demo: produced {} ({} bytes)",
         produced.name, produced.bytes
     );
-    let config = VerifyConfig::new(
+    let mut config = busflow::backup::VerifyConfig::new(
         pg.admin_url(),
         find_program("pg_restore").map_err(|e| e.to_string())?,
     );
+    config.progress = progress;
     Ok(verify(&store, None, &config).await)
 }
 

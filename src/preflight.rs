@@ -10,7 +10,10 @@
 //!   structure checks on Loki ruler files (under a `loki-rules` folder), and
 //!   OBS-009 on `loki.yaml` and `*lifecycle*.json|xml`;
 //! - with the `pii` feature, PII-003 on `pii-exclusions.yaml` and PII-005 on
-//!   every YAML file with `pipeline_stages` (a Promtail configuration).
+//!   every YAML file with `pipeline_stages` (a Promtail configuration);
+//! - with the `backup` feature, the verify's settings
+//!   (`backup-verify/verify.yaml`: BACKUP-005, 006, 015) and the soft-FK
+//!   allow-list (`soft-fk-allowlist.yaml`, BACKUP-014).
 
 use std::path::{Path, PathBuf};
 
@@ -97,6 +100,11 @@ pub fn run(root: &Path, selection: &Selection, catalog: &[RuleInfo]) -> Result<P
         findings.extend(pii::check(&sources));
         checks_run.extend(pii::STATIC_RULES);
     }
+    #[cfg(feature = "backup")]
+    {
+        findings.extend(backup::check(&sources));
+        checks_run.extend(backup::STATIC_RULES);
+    }
     let split = suppress::apply(selection.filter(findings), &sources);
     Ok(Preflight {
         report: Report::new(split.kept, split.suppressed.len()),
@@ -104,6 +112,9 @@ pub fn run(root: &Path, selection: &Selection, catalog: &[RuleInfo]) -> Result<P
         checks_run,
     })
 }
+
+#[cfg(feature = "backup")]
+mod backup;
 
 #[cfg(feature = "obs-rules")]
 mod obs {

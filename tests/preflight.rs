@@ -170,3 +170,66 @@ fn pii_003_pii_005_a_broken_exclusions_file_and_an_incomplete_promtail_pipeline_
     );
     assert!(run.checks_run.contains(&"PII-003") && run.checks_run.contains(&"PII-005"));
 }
+
+#[test]
+fn backup_014_015_the_verify_settings_and_the_allow_list_are_checked_with_positions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let verify = dir.path().join("config/backup-verify");
+    std::fs::create_dir_all(&verify).expect("dirs");
+    std::fs::write(
+        verify.join("verify.yaml"),
+        "source:\n  name: minio-inswarm\n  endpoint: http://minio:9000\n  bucket: backups\n",
+    )
+    .expect("write");
+    std::fs::write(
+        verify.join("soft-fk-allowlist.yaml"),
+        "- from: commerce.refunds(order_id)\n  to: commerce.orders\n  reason: r\n",
+    )
+    .expect("write");
+    let other = dir.path().join("other/backup-verify");
+    std::fs::create_dir_all(&other).expect("dirs");
+    std::fs::write(
+        other.join("verify.yaml"),
+        "source:\n  name: hetzner-s3\n  endpoint: https://fsn1.example\n  bucket: b\nallowlist: missing.yaml\n",
+    )
+    .expect("write");
+    let rules = catalog();
+    let run = preflight::run(dir.path(), &Selection::default(), &rules).expect("runs");
+    let found: Vec<(&str, String, u32, u32)> = run
+        .report
+        .findings()
+        .iter()
+        .map(|f| {
+            (
+                f.rule_id.as_str(),
+                f.file.display().to_string(),
+                f.start.line,
+                f.start.column,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "BACKUP-014",
+                "config/backup-verify/soft-fk-allowlist.yaml".to_owned(),
+                2,
+                7
+            ),
+            (
+                "BACKUP-015",
+                "config/backup-verify/verify.yaml".to_owned(),
+                3,
+                13
+            ),
+            (
+                "BACKUP-014",
+                "other/backup-verify/verify.yaml".to_owned(),
+                5,
+                12
+            ),
+        ]
+    );
+    assert!(run.report.findings().iter().all(|f| !f.help.is_empty()));
+}

@@ -66,6 +66,22 @@ pub enum ErrorKind {
         /// What was expected.
         expected: String,
     },
+    /// The verify's settings file cannot be used.
+    #[error("{}:{line}:{column}: expected {expected}", path.display())]
+    Settings {
+        /// The file.
+        path: std::path::PathBuf,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+        /// The clause the setting serves (`BACKUP-015` for an endpoint
+        /// without TLS, `BACKUP-006` for the rest of a remote's
+        /// definition, `BACKUP-005` otherwise).
+        rule: &'static str,
+        /// What was expected.
+        expected: String,
+    },
     /// Pruning was asked for before the newest dump was verified.
     #[error(
         "retention refuses to prune: the newest dump is `{newest}`, but the verified one is `{verified}`; verify the newest dump first"
@@ -137,6 +153,23 @@ impl Error {
                 path,
                 line,
                 column,
+                expected,
+            },
+        }
+    }
+
+    pub(crate) fn settings(
+        path: std::path::PathBuf,
+        (line, column): (u32, u32),
+        rule: &'static str,
+        expected: String,
+    ) -> Self {
+        Self {
+            kind: ErrorKind::Settings {
+                path,
+                line,
+                column,
+                rule,
                 expected,
             },
         }

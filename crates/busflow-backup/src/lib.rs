@@ -25,10 +25,12 @@ mod name;
 mod outcome;
 mod pgtools;
 mod producer;
+mod progress;
 mod prune;
 mod restore;
 mod retention;
 mod routing;
+mod settings;
 mod source;
 mod store;
 mod utc;
@@ -43,12 +45,14 @@ pub use name::{DumpName, RejectReason, Rejection};
 pub use outcome::{Outcome, Probe, SectionOutcome, Status};
 pub use pgtools::find_program;
 pub use producer::{Produced, produce};
+pub use progress::Progress;
 pub use prune::{Verified, prune};
 pub use retention::{ALL, Counting, Kept, Period, Pin, Plan, Reason, RetentionPolicy, Span};
 pub use routing::{
     Backoff, GitHubIssues, ISSUE_LABEL, IssueTracker, Notifier, NotifyError, Routed, SlackWebhook,
     dedup_key, route,
 };
+pub use settings::{RemoteSettings, VerifySettings};
 pub use source::{FALLBACK_WINDOW, SourceChoice, choose_source};
 pub use store::{ObjectInfo, ObjectReader, ObjectStore, PART_SIZE, RemoteConfig, S3Store, Secret};
 pub use utc::{Civil, UtcTime};

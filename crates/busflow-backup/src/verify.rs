@@ -21,6 +21,7 @@ use crate::extensions::{self, ExtensionPlan};
 use crate::name::DumpName;
 use crate::outcome::{Outcome, Probe, Status};
 use crate::pgtools::{self, split_password};
+use crate::progress::{Counted, Progress};
 use crate::restore::{self, Input};
 use crate::store::ObjectStore;
 
@@ -55,6 +56,8 @@ pub struct VerifyConfig {
     /// The whole job's deadline (BACKUP-016: 60 min by default); the
     /// verify database is dropped when it passes.
     pub deadline: std::time::Duration,
+    /// Told the bytes read as the data section streams (none by default).
+    pub progress: Option<Progress>,
 }
 
 impl VerifyConfig {
@@ -71,6 +74,7 @@ impl VerifyConfig {
             keep_database: false,
             toc_limit: 64 << 20,
             deadline: std::time::Duration::from_hours(1),
+            progress: None,
         }
     }
 }
@@ -368,12 +372,20 @@ async fn restore_into(
     // data: the one full download, streamed.
     let data = match source.get_stream(key).await {
         Ok(mut stream) => {
+            let mut counted;
+            let reader: &mut (dyn tokio::io::AsyncRead + Send + Unpin) = match &config.progress {
+                Some(p) => {
+                    counted = Counted::new(&mut stream, out.size.unwrap_or(0), p.clone());
+                    &mut counted
+                }
+                None => &mut stream,
+            };
             let s = restore::section(
                 &config.pg_restore,
                 &conn,
                 "data",
                 plan.use_list(),
-                Input::Stream(&mut stream),
+                Input::Stream(reader),
             )
             .await;
             out.bytes_downloaded += s.bytes_in;

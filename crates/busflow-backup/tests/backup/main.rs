@@ -4,6 +4,7 @@ mod archive;
 mod producer;
 mod retention;
 mod routing;
+mod settings;
 mod store;
 mod support;
 mod verify;

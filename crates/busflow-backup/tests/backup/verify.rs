@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use busflow_backup::{
-    ObjectStore, RemoteConfig, S3Store, Secret, SoftFkAllowlist, Status, UtcTime, VerifyConfig,
-    find_program, produce, verify,
+    ObjectStore, Progress, RemoteConfig, S3Store, Secret, SoftFkAllowlist, Status, UtcTime,
+    VerifyConfig, find_program, produce, verify,
 };
 use testkit::{Postgres, S3};
 
@@ -82,7 +82,13 @@ async fn backup_010_to_014_a_good_dump_is_restored_in_sections_and_probed() {
         .put_multipart("notes.txt", &mut &b"not a dump"[..])
         .await
         .expect("junk");
-    let out = verify(&f.store, None, &config(&f, ALLOW)).await;
+    let mut c = config(&f, ALLOW);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = std::sync::Arc::clone(&seen);
+    c.progress = Some(Progress::new(move |read, total| {
+        sink.lock().expect("lock").push((read, total));
+    }));
+    let out = verify(&f.store, None, &c).await;
     let json = out.to_json();
     assert_eq!(out.status, Status::PassedWithWarnings, "{json}");
     assert_eq!(
@@ -90,6 +96,11 @@ async fn backup_010_to_014_a_good_dump_is_restored_in_sections_and_probed() {
         Some(key.as_str()),
         "the newest conforming dump"
     );
+    // The data section's progress runs from 0 to the object's size.
+    let size = out.size.expect("size");
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen.first(), Some(&(0, size)), "{json}");
+    assert_eq!(seen.last(), Some(&(size, size)), "{json}");
     let sections: Vec<(&str, Option<i32>)> = out
         .sections
         .iter()
