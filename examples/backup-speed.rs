@@ -2,16 +2,25 @@
 //! local file, in one session, on throwaway local services.
 //!
 //! ```text
-//! backup-speed [MEGABYTES]     # size of the table data to generate (default 500)
+//! backup-speed [MEGABYTES] [ROUNDS]   # approximate dump size (default 500), rounds (default 3)
 //! ```
 //!
-//! Makes a database with the four documented schemas and about MEGABYTES
-//! of incompressible rows, dumps it with the producer into S3 over TLS,
-//! then times (1) `busflow` verify — TOC pre-check, three sections, probes —
-//! and (2) `pg_restore --dbname` of the same dump from a local file into a
-//! fresh database, and prints both, their ratio, the bytes the verify
-//! downloaded, and this process's peak RSS (which includes the in-process
-//! S3 server).
+//! Makes a database with the four documented schemas and enough rows (hex
+//! text, which pg_dump's zlib halves) for a dump of about MEGABYTES,
+//! dumps it with the producer into S3 over TLS (the in-process testkit
+//! server), saves the same dump to a local file,
+//! then runs ROUNDS rounds, alternating which goes first, of
+//!
+//! 1. the verify, in a child process of its own (this binary again, so its
+//!    peak RSS is the verify's and not the S3 server's): newest-dump lookup,
+//!    magic and TOC pre-check, extension probe, pre-data, data streamed from
+//!    S3, post-data, probes; the database is kept and dropped afterwards,
+//!    outside the timing;
+//! 2. `CREATE DATABASE` + `pg_restore --dbname` from the local file, no
+//!    probes, dropped afterwards outside the timing.
+//!
+//! It prints every round, the medians, their ratio, the bytes the verify
+//! downloaded against the object size, and the verify process's peak RSS.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -20,6 +29,16 @@ use busflow::backup::{
     ObjectStore, RemoteConfig, S3Store, Secret, UtcTime, VerifyConfig, find_program, produce,
     verify,
 };
+
+/// The child's inputs, passed in the environment.
+const ENV_CHILD: &str = "BUSFLOW_SPEED_CHILD";
+const ENV_ENDPOINT: &str = "BUSFLOW_SPEED_ENDPOINT";
+const ENV_REGION: &str = "BUSFLOW_SPEED_REGION";
+const ENV_ACCESS: &str = "BUSFLOW_SPEED_ACCESS_KEY";
+const ENV_SECRET: &str = "BUSFLOW_SPEED_SECRET_KEY";
+const ENV_CA: &str = "BUSFLOW_SPEED_CA_PEM";
+const ENV_ADMIN: &str = "BUSFLOW_SPEED_ADMIN_URL";
+const BUCKET: &str = "backups";
 
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -32,9 +51,95 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// Fills `db` with the four schemas and about `megabytes` of rows.
+/// This process's CPU time (user + system) in seconds, from `/proc/self/stat`.
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th fields of the line, in clock ticks (100 per second).
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: u64 = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse::<u64>().ok())
+        .sum();
+    approx(ticks) / 100.0
+}
+
+/// A count as a float, for display (exact below 2^53).
+#[allow(clippy::cast_precision_loss)]
+fn approx(n: u64) -> f64 {
+    n as f64
+}
+
+fn env(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|_| format!("{name} is not set"))
+}
+
+fn remote(
+    endpoint: &str,
+    region: &str,
+    access: &str,
+    secret: &str,
+    ca: Option<String>,
+) -> RemoteConfig {
+    let mut remote = RemoteConfig::new(
+        "minio-inswarm",
+        endpoint,
+        BUCKET,
+        access,
+        Secret::new(secret),
+    );
+    region.clone_into(&mut remote.region);
+    remote.ca_pem = ca;
+    remote
+}
+
+/// The child: one verify, its result as one JSON line on stdout.
+async fn child() -> Result<(), String> {
+    let ca = std::env::var(ENV_CA).ok().filter(|c| !c.is_empty());
+    let store = S3Store::new(remote(
+        &env(ENV_ENDPOINT)?,
+        &env(ENV_REGION)?,
+        &env(ENV_ACCESS)?,
+        &env(ENV_SECRET)?,
+        ca,
+    ))
+    .map_err(|e| e.to_string())?;
+    let mut config = VerifyConfig::new(
+        &env(ENV_ADMIN)?,
+        find_program("pg_restore").map_err(|e| e.to_string())?,
+    );
+    config.keep_database = true;
+    let started = Instant::now();
+    let out = verify(&store, None, &config).await;
+    let secs = started.elapsed().as_secs_f64();
+    if out.failure.is_some() {
+        return Err(format!("the verify failed: {}", out.to_json()));
+    }
+    let sections: Vec<serde_json::Value> = out
+        .sections
+        .iter()
+        .map(|s| serde_json::json!({"section": s.section, "ms": s.duration_ms, "bytes_in": s.bytes_in}))
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({
+            "secs": secs,
+            "rss_kib": peak_rss_kib(),
+            "cpu_secs": cpu_secs(),
+            "bytes_downloaded": out.bytes_downloaded,
+            "sections": sections,
+            "kept_database": out.kept_database,
+        })
+    );
+    Ok(())
+}
+
+/// Fills `db` with the four schemas and rows for a dump of about
+/// `megabytes` (a row of 140 bytes dumps to about 81 compressed).
 async fn generate(db: &testkit::Database, megabytes: u64) -> Result<(), String> {
-    let rows = megabytes * 1_000_000 / 140;
+    let rows = megabytes * 1_000_000 / 81;
     let started = Instant::now();
     db.connect()
         .await
@@ -59,22 +164,87 @@ async fn generate(db: &testkit::Database, megabytes: u64) -> Result<(), String> 
     Ok(())
 }
 
-async fn run(megabytes: u64) -> Result<(), String> {
+/// One verify round in a child process: (seconds, the child's JSON).
+async fn verify_round(
+    pg: &testkit::Postgres,
+    s3: &testkit::S3,
+    admin: &tokio_postgres::Client,
+) -> Result<(f64, serde_json::Value), String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let server_cpu = cpu_secs();
+    let output = tokio::process::Command::new(exe)
+        .env(ENV_CHILD, "1")
+        .env(ENV_ENDPOINT, s3.endpoint())
+        .env(ENV_REGION, s3.region())
+        .env(ENV_ACCESS, s3.access_key())
+        .env(ENV_SECRET, s3.secret_key())
+        .env(ENV_CA, s3.ca_pem().unwrap_or_default())
+        .env(ENV_ADMIN, pg.admin_url())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .map_err(|e| e.to_string())?
+        .wait_with_output()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(format!("the verify child exited with {}", output.status));
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("the child's output: {e}"))?;
+    let secs = json["secs"].as_f64().unwrap_or(f64::NAN);
+    let mut json = json;
+    json["server_cpu_secs"] = serde_json::json!(cpu_secs() - server_cpu);
+    if let Some(name) = json["kept_database"].as_str() {
+        drop_database(admin, name).await?;
+    }
+    Ok((secs, json))
+}
+
+/// One baseline round: (seconds for CREATE DATABASE + pg_restore).
+async fn baseline_round(pg: &testkit::Postgres, local: &std::path::Path) -> Result<f64, String> {
+    let started = Instant::now();
+    let target = pg.fresh_database().await.map_err(|e| e.to_string())?;
+    let status =
+        tokio::process::Command::new(find_program("pg_restore").map_err(|e| e.to_string())?)
+            .arg("--no-owner")
+            .arg("--no-privileges")
+            .arg("--exit-on-error")
+            .arg("--dbname")
+            .arg(target.url())
+            .arg(local)
+            .status()
+            .await
+            .map_err(|e| e.to_string())?;
+    let secs = started.elapsed().as_secs_f64();
+    if !status.success() {
+        return Err(format!(
+            "pg_restore from the local file exited with {status}"
+        ));
+    }
+    drop(target); // DROP DATABASE, outside the timing
+    Ok(secs)
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+async fn run(megabytes: u64, rounds: usize) -> Result<(), String> {
     let pg = testkit::Postgres::start().map_err(|e| e.to_string())?;
     let s3 = testkit::S3::start().map_err(|e| e.to_string())?;
-    s3.create_bucket("backups").map_err(|e| e.to_string())?;
+    s3.create_bucket(BUCKET).map_err(|e| e.to_string())?;
     let db = pg.fresh_database().await.map_err(|e| e.to_string())?;
     generate(&db, megabytes).await?;
-    let mut remote = RemoteConfig::new(
-        "minio-inswarm",
+    let store = S3Store::new(remote(
         s3.endpoint(),
-        "backups",
+        s3.region(),
         s3.access_key(),
-        Secret::new(s3.secret_key()),
-    );
-    s3.region().clone_into(&mut remote.region);
-    remote.ca_pem = s3.ca_pem().map(str::to_owned);
-    let store = S3Store::new(remote).map_err(|e| e.to_string())?;
+        s3.secret_key(),
+        s3.ca_pem().map(str::to_owned),
+    ))
+    .map_err(|e| e.to_string())?;
     let produced = produce(
         &find_program("pg_dump").map_err(|e| e.to_string())?,
         db.url(),
@@ -84,10 +254,11 @@ async fn run(megabytes: u64) -> Result<(), String> {
     )
     .await
     .map_err(|e| e.to_string())?;
+    drop(db);
+    let size = produced.bytes;
     eprintln!(
-        "dump {}: {} bytes in {:.1} s",
+        "dump {}: {size} bytes in {:.1} s",
         produced.name,
-        produced.bytes,
         produced.duration.as_secs_f64()
     );
     // The baseline's input: the same dump in a local file.
@@ -100,76 +271,93 @@ async fn run(megabytes: u64) -> Result<(), String> {
         .get_stream(produced.name.key())
         .await
         .map_err(|e| e.to_string())?;
+    let started = Instant::now();
     tokio::io::copy(&mut stream, &mut file)
         .await
         .map_err(|e| e.to_string())?;
     drop(file);
-    // Reset the peak-RSS mark (Linux `clear_refs` 5), so it measures the verify.
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let rss_before = peak_rss_kib();
+    let download = started.elapsed().as_secs_f64();
+    eprintln!(
+        "download alone to a local file: {download:.2} s ({:.0} MB/s)",
+        approx(size) / 1e6 / download
+    );
 
-    let config = VerifyConfig::new(
-        pg.admin_url(),
-        find_program("pg_restore").map_err(|e| e.to_string())?,
-    );
-    let started = Instant::now();
-    let out = verify(&store, None, &config).await;
-    let verify_secs = started.elapsed().as_secs_f64();
-    if out.failure.is_some() {
-        return Err(format!("the verify failed: {}", out.to_json()));
+    let scratch = pg.fresh_database().await.map_err(|e| e.to_string())?;
+    let admin = scratch.connect().await.map_err(|e| e.to_string())?;
+    let (mut verifies, mut baselines, mut rss, mut downloaded) = (vec![], vec![], 0u64, 0u64);
+    for round in 0..rounds {
+        let (v, json, b) = if round % 2 == 0 {
+            let (v, json) = verify_round(&pg, &s3, &admin).await?;
+            (v, json, baseline_round(&pg, &local).await?)
+        } else {
+            let b = baseline_round(&pg, &local).await?;
+            let (v, json) = verify_round(&pg, &s3, &admin).await?;
+            (v, json, b)
+        };
+        let sections: Vec<String> = json["sections"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| format!("{} {} ms", s["section"].as_str().unwrap_or("?"), s["ms"]))
+            .collect();
+        eprintln!(
+            "round {}: verify {v:.2} s ({}; CPU: verify process {:.2} s, S3 server {:.2} s), local restore {b:.2} s, ratio {:.2}",
+            round + 1,
+            sections.join(", "),
+            json["cpu_secs"].as_f64().unwrap_or(0.0),
+            json["server_cpu_secs"].as_f64().unwrap_or(0.0),
+            v / b
+        );
+        rss = rss.max(json["rss_kib"].as_u64().unwrap_or(0));
+        downloaded = downloaded.max(json["bytes_downloaded"].as_u64().unwrap_or(0));
+        verifies.push(v);
+        baselines.push(b);
     }
-
-    let target = pg.fresh_database().await.map_err(|e| e.to_string())?;
-    let started = Instant::now();
-    let status =
-        tokio::process::Command::new(find_program("pg_restore").map_err(|e| e.to_string())?)
-            .arg("--no-owner")
-            .arg("--no-privileges")
-            .arg("--exit-on-error")
-            .arg("--dbname")
-            .arg(target.url())
-            .arg(&local)
-            .status()
-            .await
-            .map_err(|e| e.to_string())?;
-    let baseline_secs = started.elapsed().as_secs_f64();
-    if !status.success() {
-        return Err(format!(
-            "pg_restore from the local file exited with {status}"
-        ));
-    }
-    let size = produced.bytes;
-    println!("dump size: {size} bytes");
-    println!("busflow verify (download, TOC pre-check, 3 sections, probes): {verify_secs:.2} s");
-    println!("pg_restore from a local file (no probes): {baseline_secs:.2} s");
+    let (v, b) = (median(&mut verifies), median(&mut baselines));
+    println!("dump size: {size} bytes; {rounds} rounds, alternating which runs first");
+    println!("busflow verify (download, TOC pre-check, 3 sections, probes), median: {v:.2} s");
+    println!("CREATE DATABASE + pg_restore from a local file (no probes), median: {b:.2} s");
+    println!("ratio verify / local restore: {:.2}", v / b);
     println!(
-        "ratio verify / local restore: {:.2}",
-        verify_secs / baseline_secs
+        "bytes downloaded by the verify: {downloaded} = size + {}",
+        downloaded.saturating_sub(size)
     );
     println!(
-        "bytes downloaded by the verify: {} = size + {} (TOC end at {} bytes)",
-        out.bytes_downloaded,
-        out.bytes_downloaded.saturating_sub(size),
-        out.sections.first().map_or(0, |s| s.bytes_in)
-    );
-    println!(
-        "peak RSS during the verify: {} KiB (mark reset before it; {} KiB at the reset; includes the in-process S3 server)",
-        peak_rss_kib(),
-        rss_before
+        "peak RSS of the verify process: {rss} KiB ({:.1} MiB; pg_restore is a process of its own)",
+        approx(rss) / 1024.0
     );
     Ok(())
 }
 
+/// `DROP DATABASE name WITH (FORCE)` over `admin`.
+async fn drop_database(admin: &tokio_postgres::Client, name: &str) -> Result<(), String> {
+    admin
+        .batch_execute(&format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            name.replace('"', "\"\"")
+        ))
+        .await
+        .map_err(|e| e.to_string())
+}
+
 fn main() -> ExitCode {
-    let megabytes = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(500);
+    let child_mode = std::env::var_os(ENV_CHILD).is_some();
+    let mut args = std::env::args().skip(1);
+    let megabytes = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
+    let rounds = args.next().and_then(|a| a.parse().ok()).unwrap_or(3).max(1);
     let result = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())
-        .and_then(|rt| rt.block_on(run(megabytes)));
+        .and_then(|rt| {
+            rt.block_on(async {
+                if child_mode {
+                    child().await
+                } else {
+                    run(megabytes, rounds).await
+                }
+            })
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -29,3 +29,31 @@ impl From<busflow_pii::Finding> for crate::Finding {
             .with_help(f.help)
     }
 }
+
+#[cfg(feature = "swarm")]
+impl From<busflow_swarm::Finding> for crate::Finding {
+    fn from(f: busflow_swarm::Finding) -> Self {
+        use crate::Severity;
+        let severity = match f.severity {
+            busflow_swarm::Severity::Info => Severity::Info,
+            busflow_swarm::Severity::Warning => Severity::Warning,
+            _ => Severity::Error,
+        };
+        crate::Finding::new(f.rule_id, severity, f.message, f.file, f.line, f.column)
+            .with_help(f.help)
+    }
+}
+
+#[cfg(feature = "ubicloud")]
+impl From<busflow_ubicloud::Finding> for crate::Finding {
+    fn from(f: busflow_ubicloud::Finding) -> Self {
+        use crate::Severity;
+        let severity = match f.severity {
+            busflow_ubicloud::Severity::Info => Severity::Info,
+            busflow_ubicloud::Severity::Warning => Severity::Warning,
+            _ => Severity::Error,
+        };
+        crate::Finding::new(f.rule_id, severity, f.message, f.file, f.line, f.column)
+            .with_help(f.help)
+    }
+}

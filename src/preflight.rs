@@ -11,6 +11,12 @@
 //!   OBS-009 on `loki.yaml` and `*lifecycle*.json|xml`;
 //! - with the `pii` feature, PII-003 on `pii-exclusions.yaml` and PII-005 on
 //!   every YAML file with `pipeline_stages` (a Promtail configuration);
+//! - with the `swarm` feature, SWARM-TF-001 … 013 on every
+//!   `terraform/modules/swarm` folder (and `SWARMX-001` on files of it that
+//!   do not parse);
+//! - with the `ubicloud` feature, UBI-TF-001 … 004 and UBI-CUT-011 on
+//!   `terraform/modules/postgres-ubicloud` and the production environment's
+//!   provider pin;
 //! - with the `backup` feature, the verify's settings
 //!   (`backup-verify/verify.yaml`: BACKUP-005, 006, 015) and the soft-FK
 //!   allow-list (`soft-fk-allowlist.yaml`, BACKUP-014).
@@ -49,8 +55,8 @@ fn is_checked(path: &Path) -> bool {
     }
 }
 
-/// Reads every checked file below `root` (hidden folders and `target`
-/// skipped), keyed by its path relative to `root`.
+/// Reads every checked file below `root` (hidden folders but `.github`, and
+/// `target`, skipped), keyed by its path relative to `root`.
 pub fn read_sources(root: &Path) -> Result<Sources, Error> {
     fn walk(root: &Path, dir: &Path, sources: &mut Sources) -> Result<(), Error> {
         let io = |path: &Path| {
@@ -66,7 +72,10 @@ pub fn read_sources(root: &Path) -> Result<Sources, Error> {
             let path = entry.path();
             let name = entry.file_name();
             if entry.file_type().map_err(io(&path))?.is_dir() {
-                if !name.to_string_lossy().starts_with('.') && name != "target" {
+                // Hidden folders are skipped, but for the root's `.github`
+                // (workflows, UBI-CUT-007).
+                let hidden = name.to_string_lossy().starts_with('.');
+                if (!hidden || (dir == root && name == ".github")) && name != "target" {
                     walk(root, &path, sources)?;
                 }
             } else if is_checked(&path) {
@@ -100,6 +109,16 @@ pub fn run(root: &Path, selection: &Selection, catalog: &[RuleInfo]) -> Result<P
         findings.extend(pii::check(&sources));
         checks_run.extend(pii::STATIC_RULES);
     }
+    #[cfg(feature = "swarm")]
+    {
+        findings.extend(swarm::check(&sources));
+        checks_run.extend(swarm::STATIC_RULES);
+    }
+    #[cfg(feature = "ubicloud")]
+    {
+        findings.extend(ubicloud::check(&sources));
+        checks_run.extend(ubicloud::STATIC_RULES);
+    }
     #[cfg(feature = "backup")]
     {
         findings.extend(backup::check(&sources));
@@ -115,6 +134,12 @@ pub fn run(root: &Path, selection: &Selection, catalog: &[RuleInfo]) -> Result<P
 
 #[cfg(feature = "backup")]
 mod backup;
+
+#[cfg(feature = "swarm")]
+mod swarm;
+
+#[cfg(feature = "ubicloud")]
+mod ubicloud;
 
 #[cfg(feature = "obs-rules")]
 mod obs {

@@ -233,3 +233,152 @@ fn backup_014_015_the_verify_settings_and_the_allow_list_are_checked_with_positi
     );
     assert!(run.report.findings().iter().all(|f| !f.help.is_empty()));
 }
+
+/// The reference file `path` (below `examples/infra`) with `from`
+/// replaced by `to`, once.
+fn mutated_reference(path: &str, from: &str, to: &str) -> String {
+    let text = reference(path);
+    assert!(text.contains(from), "{path} has no `{from}`");
+    text.replacen(from, to, 1)
+}
+
+/// The reference file `path` (below `examples/infra`).
+fn reference(path: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/infra")
+            .join(path),
+    )
+    .expect("reference file")
+}
+
+/// Preflight over a fresh repository holding `files` (relative path, text).
+fn preflight_on(files: &[(&str, String)]) -> preflight::Preflight {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("dirs");
+        std::fs::write(path, text).expect("write");
+    }
+    preflight::run(dir.path(), &Selection::default(), &catalog()).expect("runs")
+}
+
+/// Each finding's rule, line and column.
+fn positions(run: &preflight::Preflight) -> Vec<(&str, u32, u32)> {
+    run.report
+        .findings()
+        .iter()
+        .map(|f| (f.rule_id.as_str(), f.start.line, f.start.column))
+        .collect()
+}
+
+/// The 1-based line of the first `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> u32 {
+    let at = text.find(needle).unwrap_or_else(|| panic!("no `{needle}`"));
+    u32::try_from(text[..at].matches('\n').count() + 1).expect("small")
+}
+
+#[test]
+fn swarm_tf_005_009_preflight_checks_a_copied_swarm_module_with_positions_and_suppressions() {
+    let module = "terraform/modules/swarm";
+    let mut files = Vec::new();
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/infra")
+        .join(module);
+    for entry in std::fs::read_dir(folder).expect("reference module") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let path = format!("{module}/{name}");
+        let text = match name.as_str() {
+            "join.tf" => mutated_reference(
+                &path,
+                "${one(hcloud_server.manager[0].network).ip}:2377",
+                "${hcloud_server.manager[0].ipv4_address}:2377",
+            ),
+            "main.tf" => mutated_reference(
+                &path,
+                "    inline = [\"cloud-init status --wait\"]",
+                "    # busflow-ignore: SWARM-TF-009 (a throwaway lab host)\n    inline = [\"ssh -o StrictHostKeyChecking=no lab true\"]",
+            ),
+            _ => reference(&path),
+        };
+        files.push((format!("infra/{path}"), text));
+    }
+    let files: Vec<(&str, String)> = files.iter().map(|(p, t)| (p.as_str(), t.clone())).collect();
+    let run = preflight_on(&files);
+    assert_eq!(
+        positions(&run),
+        [("SWARM-TF-005", 34, 103)],
+        "{:#?}",
+        run.report.findings()
+    );
+    let f = &run.report.findings()[0];
+    assert!(f.file.ends_with("join.tf"), "{}", f.file.display());
+    assert!(f.message.contains("ipv4_address"), "{}", f.message);
+    assert!(run.checks_run.contains(&"SWARM-TF-009"));
+}
+
+#[test]
+fn swarm_compose_011_preflight_checks_stack_files_with_positions() {
+    let text = mutated_reference(
+        "docker-compose.production.yml",
+        "          - node.labels.tier == stateful\n",
+        "          - node.label.tier == stateful\n",
+    );
+    let run = preflight_on(&[("docker-compose.production.yml", text.clone())]);
+    let line = line_of(&text, "node.label.tier");
+    // The unknown key, and the stateful service left without its tier constraint.
+    assert_eq!(
+        positions(&run),
+        [
+            ("SWARM-COMPOSE-005", line, 11),
+            ("SWARM-COMPOSE-011", line, 13)
+        ],
+        "{:#?}",
+        run.report.findings()
+    );
+}
+
+#[test]
+fn ubi_tf_004_preflight_refuses_the_documented_provider_pin_with_its_position() {
+    let path = "terraform/environments/production/providers.tf";
+    let text = mutated_reference(path, "~> 0.1", "~> 0.3");
+    let run = preflight_on(&[(path, text.clone())]);
+    let line = line_of(&text, "ubicloud = {");
+    let found: Vec<(&str, u32)> = positions(&run)
+        .into_iter()
+        .map(|(r, l, _)| (r, l))
+        .collect();
+    assert_eq!(
+        found,
+        [("UBI-TF-004", line)],
+        "{:#?}",
+        run.report.findings()
+    );
+    assert!(run.checks_run.contains(&"UBI-TF-001"));
+}
+
+#[test]
+fn ubi_cut_007_preflight_reads_the_github_workflows() {
+    let path = ".github/workflows/terraform-production.yml";
+    let text = mutated_reference(
+        path,
+        "cancel-in-progress: false",
+        "cancel-in-progress: true",
+    );
+    let run = preflight_on(&[(path, text.clone())]);
+    let line = line_of(&text, "  group: terraform-prod");
+    let found: Vec<(&str, u32)> = positions(&run)
+        .into_iter()
+        .map(|(r, l, _)| (r, l))
+        .collect();
+    assert_eq!(
+        found,
+        [("UBI-CUT-007", line)],
+        "{:#?}",
+        run.report.findings()
+    );
+}

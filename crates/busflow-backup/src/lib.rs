@@ -23,6 +23,7 @@ mod error;
 mod extensions;
 mod name;
 mod outcome;
+mod pgtls;
 mod pgtools;
 mod producer;
 mod progress;

@@ -54,6 +54,38 @@ pub(crate) async fn list(pg_restore: &Path, prefix: &[u8]) -> std::io::Result<St
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// How many bytes [`pump`] gathers before it writes to pg_restore.
+const PUMP_BUFFER: usize = 256 << 10;
+
+/// Copies `reader` into `writer` in writes of up to [`PUMP_BUFFER`] bytes:
+/// the download arrives in TLS-record-sized reads, and writing each one to
+/// the pipe on its own would wake pg_restore once per 16 KiB.
+async fn pump(
+    reader: &mut (dyn AsyncRead + Send + Unpin),
+    writer: &mut (impl tokio::io::AsyncWrite + Unpin),
+) -> std::io::Result<u64> {
+    let mut buf = vec![0u8; PUMP_BUFFER];
+    let mut total = 0u64;
+    loop {
+        let mut filled = 0;
+        while filled < buf.len() {
+            let n = reader.read(&mut buf[filled..]).await?;
+            if n == 0 {
+                break;
+            }
+            filled += n;
+        }
+        if filled == 0 {
+            return Ok(total);
+        }
+        writer.write_all(&buf[..filled]).await?;
+        total += filled as u64;
+        if filled < buf.len() {
+            return Ok(total);
+        }
+    }
+}
+
 /// Runs one section of `pg_restore` into the database at `conn`.
 pub(crate) async fn section(
     pg_restore: &Path,
@@ -104,7 +136,7 @@ pub(crate) async fn section(
     // exit status judges.
     let fed = match input {
         Input::Prefix(bytes) => stdin.write_all(bytes).await.map(|()| bytes.len() as u64),
-        Input::Stream(reader) => tokio::io::copy(reader, &mut stdin).await,
+        Input::Stream(reader) => pump(reader, &mut stdin).await,
     };
     drop(stdin);
     let (bytes_in, feed_error) = match fed {

@@ -57,10 +57,11 @@ pub trait Notifier: Send + Sync {
 /// An issue tracker (GitHub issues).
 #[async_trait]
 pub trait IssueTracker: Send + Sync {
-    /// The number of the open issue with `label` whose title contains `key`.
+    /// The number of the open issue with `label` (several comma-separated
+    /// labels: all of them) whose title contains `key`.
     async fn find_open(&self, label: &str, key: &str) -> Result<Option<u64>, NotifyError>;
-    /// Opens an issue; its number.
-    async fn create(&self, title: &str, body: &str, label: &str) -> Result<u64, NotifyError>;
+    /// Opens an issue with `labels`; its number.
+    async fn create(&self, title: &str, body: &str, labels: &[&str]) -> Result<u64, NotifyError>;
     /// Comments on issue `number`.
     async fn comment(&self, number: u64, body: &str) -> Result<(), NotifyError>;
 }
@@ -198,10 +199,10 @@ impl IssueTracker for GitHubIssues {
             .map(|i| i.number))
     }
 
-    async fn create(&self, title: &str, body: &str, label: &str) -> Result<u64, NotifyError> {
+    async fn create(&self, title: &str, body: &str, labels: &[&str]) -> Result<u64, NotifyError> {
         let resp = self
             .request(reqwest::Method::POST, "/issues")
-            .json(&serde_json::json!({ "title": title, "body": body, "labels": [label] }))
+            .json(&serde_json::json!({ "title": title, "body": body, "labels": labels }))
             .send()
             .await
             .map_err(|e| classify(&e))?;
@@ -316,7 +317,7 @@ pub async fn route(
         }
         None => (
             tracker
-                .create(&format!("{key} {pattern} failed"), &body, ISSUE_LABEL)
+                .create(&format!("{key} {pattern} failed"), &body, &[ISSUE_LABEL])
                 .await?,
             true,
         ),

@@ -7,12 +7,25 @@ use std::path::PathBuf;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::Client;
 
 /// The server's message for a database error, else the client's.
+/// A client error carries its cause (a TLS handshake's reason, an I/O
+/// error) as its source; it is named too.
 pub(crate) fn pg_error(e: &tokio_postgres::Error) -> String {
-    e.as_db_error()
-        .map_or_else(|| e.to_string(), |d| d.message().to_owned())
+    if let Some(d) = e.as_db_error() {
+        return d.message().to_owned();
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text = format!("{text}: {s_text}");
+        }
+        source = s.source();
+    }
+    text
 }
 
 use crate::allowlist::{ColumnRef, SoftFkAllowlist};
@@ -20,6 +33,7 @@ use crate::archive::{self, ArchiveError, Magic, Toc};
 use crate::extensions::{self, ExtensionPlan};
 use crate::name::DumpName;
 use crate::outcome::{Outcome, Probe, Status};
+use crate::pgtls;
 use crate::pgtools::{self, split_password};
 use crate::progress::{Counted, Progress};
 use crate::restore::{self, Input};
@@ -36,6 +50,8 @@ pub const DEFAULT_SIZE_CEILING: u64 = 10_000_000_000;
 #[derive(Debug, Clone)]
 pub struct VerifyConfig {
     /// A URL on the target server with the right to create databases.
+    /// Its `sslmode` and `sslrootcert` mean what they mean to libpq, for
+    /// `pg_restore` and the probes alike.
     pub target_admin_url: String,
     /// `pg_restore`.
     pub pg_restore: PathBuf,
@@ -95,12 +111,20 @@ fn with_database(url: &str, db: &str) -> String {
 }
 
 async fn connect(url: &str) -> Result<Client, String> {
-    let (client, connection) = tokio_postgres::connect(url, NoTls).await.map_err(|e| {
-        let c = split_password(url);
-        pgtools::scrub(
-            &format!("cannot connect to the verify target: {}", pg_error(&e)),
-            c.password.as_deref(),
-        )
+    let password = split_password(url).password;
+    let scrub = |m: String| pgtools::scrub(&m, password.as_deref());
+    let target = pgtls::parse(url).map_err(|e| scrub(format!("the verify target: {e}")))?;
+    let tls = target
+        .connector()
+        .map_err(|e| scrub(format!("the verify target: {e}")))?;
+    let config = target
+        .config()
+        .map_err(|e| scrub(format!("the verify target's URL: {}", pg_error(&e))))?;
+    let (client, connection) = config.connect(tls).await.map_err(|e| {
+        scrub(format!(
+            "cannot connect to the verify target: {}",
+            pg_error(&e)
+        ))
     })?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {

@@ -17,6 +17,24 @@
 
 mod catalog;
 mod error;
+mod finding;
+pub mod hetzner;
+pub mod ops;
+pub mod quorum;
+/// Positions, from busflow-hcl (shared with the stack checks).
+mod source {
+    pub use busflow_hcl::{LineIndex, Pos};
+}
+pub mod stack;
+pub mod tf;
 
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use error::{Error, ErrorKind};
+pub use finding::Finding;
+pub use quorum::{QuorumPlan, RunbookStep, Threshold, Topology};
+pub use source::Pos;
+pub use stack::{Role, StackContract, check_stack};
+pub use tf::check_module;
+pub use tf::cluster::Cluster;
+pub use tf::contract::TfContract;
+pub use tf::module::Module;

@@ -17,12 +17,29 @@ pub enum ErrorKind {
         /// The IDs the catalog has, comma-separated.
         known: String,
     },
+    /// The Ubicloud API refused or failed a request.
+    #[error("ubicloud: {operation}: {message}")]
+    Api {
+        /// What was asked.
+        operation: String,
+        /// What went wrong (never the token).
+        message: String,
+    },
 }
 
 impl Error {
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
+    }
+
+    pub(crate) fn api(operation: &str, message: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::Api {
+                operation: operation.to_owned(),
+                message: message.into(),
+            },
+        }
     }
 
     pub(crate) fn unknown_rule(id: &str, known: String) -> Self {

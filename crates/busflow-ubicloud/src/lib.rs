@@ -15,8 +15,21 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod api;
 mod catalog;
+pub mod connection;
+pub mod cost;
+pub mod cutover;
 mod error;
+mod finding;
+pub mod location;
+pub mod tf;
+pub mod workflow;
 
+pub use busflow_hcl::Module;
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use error::{Error, ErrorKind};
+pub use finding::Finding;
+pub use location::Location;
+pub use tf::{GAPS, Gap, check_module, check_providers};
+pub use workflow::check_workflow;

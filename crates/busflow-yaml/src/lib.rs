@@ -91,6 +91,34 @@ impl Node {
             .map(|(_, v)| v)
     }
 
+    /// The tree as JSON, with YAML 1.2 core typing of plain scalars
+    /// (null, integers, floats, `true`/`false`); quoted scalars stay strings.
+    #[cfg(feature = "json")]
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Scalar(s, true) => serde_json::Value::String(s.clone()),
+            Value::Scalar(s, false) => {
+                if self.is_null() {
+                    serde_json::Value::Null
+                } else if let Ok(i) = s.parse::<i64>() {
+                    i.into()
+                } else if let Some(f) = s.parse::<f64>().ok().filter(|f| f.is_finite()) {
+                    f.into()
+                } else if s == "true" || s == "false" {
+                    (s == "true").into()
+                } else {
+                    serde_json::Value::String(s.clone())
+                }
+            }
+            Value::Seq(items) => items.iter().map(Node::to_json).collect(),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), v.to_json()))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+
     /// What kind of node this is, for messages.
     pub fn kind(&self) -> &'static str {
         match &self.value {
@@ -337,5 +365,18 @@ mod tests {
         assert!(!docs[0].get("d").expect("d").is_null());
         assert!(parse("").expect("empty").is_empty());
         assert!(parse("# only a comment\n").expect("comment").is_empty());
+    }
+}
+
+#[cfg(all(test, feature = "json"))]
+mod json_tests {
+    #[test]
+    fn plain_scalars_are_typed_and_quoted_ones_stay_strings() {
+        let doc =
+            &crate::parse("a: 1\nb: \"1\"\nc: 0.5\nd: true\ne: ~\nf: [x, 'y']\n").expect("YAML")[0];
+        assert_eq!(
+            doc.to_json(),
+            serde_json::json!({"a": 1, "b": "1", "c": 0.5, "d": true, "e": null, "f": ["x", "y"]})
+        );
     }
 }

@@ -31,6 +31,7 @@ mod process;
 mod prometheus;
 mod proxy;
 mod s3;
+mod s3_backend;
 mod stub;
 mod tls;
 
@@ -42,6 +43,12 @@ pub use prometheus::{Prometheus, PrometheusBuilder, Series};
 pub use proxy::CutProxy;
 pub use s3::S3;
 pub use stub::{HttpStub, StubRequest, StubResponse};
+
+/// The PEM certificate of a fresh CA that signed nothing a test server
+/// presents: what a client trusts when its roots are wrong.
+pub fn unrelated_ca_pem() -> Result<String> {
+    Ok(tls::TestPki::generate("test PKI")?.ca_pem)
+}
 
 /// A command-line tool a test runs (`promtool`, `go`): its path, or an
 /// error naming the Debian `package` that provides it.

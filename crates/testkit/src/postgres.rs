@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::process::{
     Supervised, block_on_detached, find_binary, free_port, is_root, run, wait_until,
 };
+use crate::tls::TestPki;
 
 const SERVICE: &str = "postgres";
 /// The environment variable that points tests at an existing server instead.
@@ -38,6 +39,7 @@ enum Kind {
         _process: Supervised,
         dir: TempDir,
         version: String,
+        ca_file: Option<PathBuf>,
     },
     External,
 }
@@ -46,6 +48,7 @@ enum Kind {
 #[derive(Debug, Clone, Default)]
 pub struct PostgresBuilder {
     settings: Vec<(String, String)>,
+    tls_only: bool,
 }
 
 impl PostgresBuilder {
@@ -58,10 +61,25 @@ impl PostgresBuilder {
         self
     }
 
+    /// Serves TCP clients over TLS only, with a certificate for `localhost`
+    /// and `127.0.0.1` from a throwaway CA ([`Postgres::ca_file`]); a
+    /// client that does not encrypt is refused by `pg_hba.conf`. Always a
+    /// local cluster (`BUSFLOW_TEST_PG_URL` is not used), and
+    /// [`Postgres::fresh_database`], which connects without TLS, is not
+    /// available on it.
+    #[must_use]
+    pub fn tls_only(mut self) -> Self {
+        self.tls_only = true;
+        self
+    }
+
     /// Starts the cluster (or uses `BUSFLOW_TEST_PG_URL` when set; settings
     /// are then the server's own).
     pub fn start(self) -> Result<Postgres> {
-        if let Some(url) = std::env::var(PG_URL_ENV).ok().filter(|u| !u.is_empty()) {
+        if let Some(url) = std::env::var(PG_URL_ENV)
+            .ok()
+            .filter(|u| !u.is_empty() && !self.tls_only)
+        {
             return Ok(Postgres::existing(url));
         }
         let bin = server_bin_dir()?;
@@ -69,7 +87,7 @@ impl PostgresBuilder {
         // A free port can be taken by a parallel test between our probe and
         // the server's bind; try a few.
         for _ in 0..3 {
-            match start_local(&bin, &self.settings) {
+            match start_local(&bin, &self.settings, self.tls_only) {
                 Ok(pg) => return Ok(pg),
                 Err(e) => last = Some(e),
             }
@@ -117,6 +135,15 @@ impl Postgres {
     pub fn version(&self) -> Option<&str> {
         match &self.kind {
             Kind::Local { version, .. } => Some(version),
+            Kind::External => None,
+        }
+    }
+
+    /// The CA that signed the server's certificate, as a PEM file, when the
+    /// cluster was started with [`PostgresBuilder::tls_only`].
+    pub fn ca_file(&self) -> Option<&Path> {
+        match &self.kind {
+            Kind::Local { ca_file, .. } => ca_file.as_deref(),
             Kind::External => None,
         }
     }
@@ -223,7 +250,7 @@ fn server_bin_dir() -> Result<PathBuf> {
     }
 }
 
-fn start_local(bin: &Path, settings: &[(String, String)]) -> Result<Postgres> {
+fn start_local(bin: &Path, settings: &[(String, String)], tls_only: bool) -> Result<Postgres> {
     let initdb = find_binary(SERVICE, "initdb", "postgresql", &[bin.to_path_buf()])?;
     let postgres = find_binary(SERVICE, "postgres", "postgresql", &[bin.to_path_buf()])?;
     let version = bin
@@ -250,6 +277,11 @@ fn start_local(bin: &Path, settings: &[(String, String)]) -> Result<Postgres> {
         "--no-sync",
     ]);
     run(SERVICE, &mut init)?;
+    let ca_file = if tls_only {
+        Some(serve_tls_only(dir.path(), &data, as_user.as_ref())?)
+    } else {
+        None
+    };
 
     let port = free_port(SERVICE)?;
     let mut server = user_command(as_user.as_ref(), &postgres);
@@ -269,6 +301,9 @@ fn start_local(bin: &Path, settings: &[(String, String)]) -> Result<Postgres> {
             "-c",
             "synchronous_commit=off",
         ]);
+    if ca_file.is_some() {
+        server.args(["-c", "ssl=on"]);
+    }
     for (name, value) in settings {
         server.arg("-c").arg(format!("{name}={value}"));
     }
@@ -289,8 +324,37 @@ fn start_local(bin: &Path, settings: &[(String, String)]) -> Result<Postgres> {
             _process: process,
             dir,
             version,
+            ca_file,
         },
     })
+}
+
+/// Writes a server certificate and key into the data directory (where
+/// the server finds `server.crt` and `server.key` by default) and a
+/// `pg_hba.conf` that lets TCP clients in over TLS only; returns the CA's
+/// PEM file.
+fn serve_tls_only(dir: &Path, data: &Path, owner: Option<&(u32, u32)>) -> Result<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let pki = TestPki::generate(SERVICE)?;
+    let write = |path: PathBuf, text: &str, mode: u32| -> Result<PathBuf> {
+        std::fs::write(&path, text)
+            .and_then(|()| std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)))
+            .map_err(|e| Error::io(SERVICE, format!("write {}", path.display()), e))?;
+        if let Some((uid, gid)) = owner {
+            std::os::unix::fs::chown(&path, Some(*uid), Some(*gid))
+                .map_err(|e| Error::io(SERVICE, format!("chown {}", path.display()), e))?;
+        }
+        Ok(path)
+    };
+    write(data.join("server.crt"), &pki.chain_pem, 0o644)?;
+    // The server refuses a key that others can read.
+    write(data.join("server.key"), &pki.key_pem, 0o600)?;
+    write(
+        data.join("pg_hba.conf"),
+        "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+        0o600,
+    )?;
+    write(dir.join("ca.pem"), &pki.ca_pem, 0o644)
 }
 
 /// As root, the `postgres` user (uid, gid) that owns `dir`; otherwise none.

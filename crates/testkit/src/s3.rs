@@ -94,7 +94,10 @@ impl S3 {
                 format!("s3s-fs over {}: {e:?}", root.path().display()),
             )
         })?;
-        let mut builder = S3ServiceBuilder::new(fs);
+        let mut builder = S3ServiceBuilder::new(crate::s3_backend::Backend {
+            fs,
+            root: root.path().to_path_buf(),
+        });
         builder.set_auth(SimpleAuth::from_single(
             access_key.clone(),
             secret_key.clone(),

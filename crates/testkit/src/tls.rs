@@ -15,6 +15,10 @@ pub(crate) struct TestPki {
     pub(crate) chain: Vec<CertificateDer<'static>>,
     /// The server's private key.
     pub(crate) key: PrivateKeyDer<'static>,
+    /// The server certificate chain, PEM (leaf, then CA).
+    pub(crate) chain_pem: String,
+    /// The server's private key, PEM (PKCS#8).
+    pub(crate) key_pem: String,
 }
 
 impl TestPki {
@@ -39,6 +43,8 @@ impl TestPki {
         let key = KeyPair::generate().map_err(fail)?;
         let leaf = params.signed_by(&key, &ca).map_err(fail)?;
         Ok(Self {
+            chain_pem: format!("{}{}", leaf.pem(), ca.pem()),
+            key_pem: key.serialize_pem(),
             ca_pem: ca.pem(),
             chain: vec![leaf.der().clone(), ca.der().clone()],
             key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),

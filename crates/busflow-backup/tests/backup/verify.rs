@@ -577,3 +577,60 @@ async fn backup_011_a_post_data_failure_fails_the_verify_and_keeps_the_dump() {
         .collect();
     assert_eq!(keys, [key]);
 }
+
+/// The target of a TLS-only server with its CA's file, in `sslmode`.
+fn tls_target(pg: &Postgres, query: &str) -> String {
+    format!("{}?{query}", pg.admin_url())
+}
+
+#[tokio::test]
+async fn backup_010_a_verify_target_that_only_speaks_tls_is_restored_and_probed_over_it() {
+    let f = fixture();
+    let target = Postgres::builder()
+        .tls_only()
+        .start()
+        .expect("TLS PostgreSQL");
+    let ca = target.ca_file().expect("CA file").display().to_string();
+    let t = UtcTime::ymd_hm(2026, 11, 23, 3, 0).expect("t");
+    dump(&f, SCHEMA, t).await;
+    let restore = find_program("pg_restore").expect("pg_restore");
+    let run = |url: String| {
+        let mut c = VerifyConfig::new(&url, restore.clone());
+        c.allowlist =
+            SoftFkAllowlist::parse(Path::new("soft-fk-allowlist.yaml"), ALLOW).expect("allow-list");
+        c
+    };
+    // Both pg_restore (libpq) and the probes (tokio-postgres) read the
+    // same URL; the server refuses any TCP client that does not encrypt.
+    for query in [
+        "sslmode=require".to_owned(),
+        format!("sslmode=verify-full&sslrootcert={ca}"),
+        format!("sslmode=verify-ca&sslrootcert={ca}"),
+    ] {
+        let out = verify(&f.store, None, &run(tls_target(&target, &query))).await;
+        let json = out.to_json();
+        assert_eq!(out.status, Status::PassedWithWarnings, "{query}: {json}");
+        assert!(out.probes.iter().all(|p| p.passed), "{query}: {json}");
+    }
+    // Without TLS the server says no, and the outcome says why.
+    let out = verify(&f.store, None, &run(tls_target(&target, "sslmode=disable"))).await;
+    let json = out.to_json();
+    assert_eq!(out.status, Status::Failed, "{json}");
+    assert!(json.contains("no encryption"), "{json}");
+    // A CA the server's certificate does not lead to is refused.
+    let other = tempfile::NamedTempFile::new().expect("temp");
+    std::fs::write(other.path(), testkit::unrelated_ca_pem().expect("CA")).expect("write");
+    let out = verify(
+        &f.store,
+        None,
+        &run(tls_target(
+            &target,
+            &format!("sslmode=verify-full&sslrootcert={}", other.path().display()),
+        )),
+    )
+    .await;
+    let json = out.to_json();
+    assert_eq!(out.status, Status::Failed, "{json}");
+    assert!(json.contains("invalid peer certificate"), "{json}");
+    drop(f.s3);
+}

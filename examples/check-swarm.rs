@@ -1,0 +1,72 @@
+//! `check-swarm`: the swarm clauses on given paths, tflint-style.
+//!
+//! ```text
+//! check-swarm PATH... [--format human|json|sarif] [--fail-on error|warning|info]
+//! ```
+//!
+//! A folder is read as the Terraform module `terraform/modules/swarm`
+//! (SWARM-TF-001 … 013, SWARMX-001); a file as a stack file
+//! (SWARM-COMPOSE-*; SWARM-COMPOSE-008 applies when its name contains
+//! `production`). Exit codes: 0 clean, 1 could not run, 2 findings at or
+//! above `--fail-on`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use busflow::swarm::{Module, StackContract, TfContract, check_module, check_stack};
+use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(name = "check-swarm")]
+struct Args {
+    /// Module folders and stack files.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Output format: human, json or sarif.
+    #[arg(long, default_value = "human")]
+    format: Format,
+    /// Exit 2 when a finding has this severity or a higher one.
+    #[arg(long, default_value = "error")]
+    fail_on: Severity,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut findings: Vec<Finding> = Vec::new();
+    for path in &args.paths {
+        if path.is_dir() {
+            match Module::load(path) {
+                Ok(module) => findings.extend(
+                    check_module(&module, &TfContract::default())
+                        .into_iter()
+                        .map(Finding::from),
+                ),
+                Err(e) => {
+                    eprintln!("check-swarm: error: {e}");
+                    return ExitStatus::CouldNotRun.into();
+                }
+            }
+        } else {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("check-swarm: error: {}: {e}", path.display());
+                    return ExitStatus::CouldNotRun.into();
+                }
+            };
+            let production = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().contains("production"));
+            findings.extend(
+                check_stack(path, &text, production, &StackContract::default())
+                    .into_iter()
+                    .map(Finding::from),
+            );
+        }
+    }
+    let sources = Sources::load(std::path::Path::new(""), &findings);
+    let report = Report::new(findings, 0);
+    print!("{}", report.render(args.format, &sources, &catalog()));
+    ExitStatus::for_findings(report.findings(), args.fail_on).into()
+}

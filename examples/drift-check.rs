@@ -1,0 +1,141 @@
+//! `drift-check`: weekly Terraform drift detection (SWARM-OPS-002).
+//!
+//! ```text
+//! drift-check --dir terraform/production [--terraform PATH]
+//! drift-check --exit-code 2 --output plan.txt          # a saved run
+//!             [--repo owner/name] [--github-api URL]
+//! ```
+//!
+//! Runs (or reads) `terraform plan -detailed-exitcode`; nothing is ever
+//! applied. On drift it opens (or comments on, once per ISO week) a GitHub
+//! issue labelled `ops`, `drift` when `BUSFLOW_GITHUB_TOKEN` and `--repo`
+//! are given, and posts to Slack when `BUSFLOW_SLACK_WEBHOOK` is set:
+//! busflow-swarm's report routed through busflow-backup's notifier and issue
+//! tracker, composed here so the crates stay independent. Exit codes: 0
+//! clean, 2 drift, 1 the plan failed or could not run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use busflow::backup::{
+    GitHubIssues, IssueTracker, Notifier, Secret, SlackWebhook, UtcTime, dedup_key,
+};
+use busflow::swarm::ops::{DriftReport, DriftStatus};
+use clap::Parser;
+
+/// Detect Terraform drift and route it.
+#[derive(Debug, Parser)]
+#[command(name = "drift-check")]
+struct Args {
+    /// The Terraform root module to plan.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// The terraform binary.
+    #[arg(long, default_value = "terraform")]
+    terraform: PathBuf,
+    /// The exit code of a saved `terraform plan -detailed-exitcode` run.
+    #[arg(long, requires = "output")]
+    exit_code: Option<i32>,
+    /// The saved run's output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// The GitHub repository for the issue (`owner/name`).
+    #[arg(long)]
+    repo: Option<String>,
+    /// The GitHub API.
+    #[arg(long, default_value = "https://api.github.com")]
+    github_api: String,
+}
+
+async fn route(report: &DriftReport, args: &Args) -> Result<(), String> {
+    let key = dedup_key("terraform-drift", UtcTime::now());
+    let text = format!(
+        "Terraform drift in production: {}",
+        report.summary.as_deref().unwrap_or("see the plan")
+    );
+    if let (Some(repo), Ok(token)) = (&args.repo, std::env::var("BUSFLOW_GITHUB_TOKEN")) {
+        let github = GitHubIssues::new(&args.github_api, repo, Secret::new(token));
+        let body = report.issue_body();
+        if let Some(n) = github
+            .find_open("ops,drift", &key)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            github.comment(n, &body).await.map_err(|e| e.to_string())?;
+            println!("commented on issue #{n}");
+        } else {
+            let n = github
+                .create(
+                    &format!("{key} {}", report.issue_title(&key)),
+                    &body,
+                    &["ops", "drift"],
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("opened issue #{n}");
+        }
+    }
+    if let Ok(url) = std::env::var("BUSFLOW_SLACK_WEBHOOK") {
+        SlackWebhook::new(Secret::new(url))
+            .notify(&text)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("posted to Slack");
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let report = match (&args.exit_code, &args.output, &args.dir) {
+        (Some(code), Some(path), _) => match std::fs::read_to_string(path) {
+            Ok(text) => DriftReport::from_plan(*code, &text),
+            Err(e) => {
+                eprintln!("drift-check: error: {}: {e}", path.display());
+                return ExitCode::from(1);
+            }
+        },
+        (None, _, Some(dir)) => match DriftReport::run(&args.terraform, dir) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("drift-check: error: {e}");
+                return ExitCode::from(1);
+            }
+        },
+        _ => {
+            eprintln!("drift-check: error: give --dir, or --exit-code with --output");
+            return ExitCode::from(1);
+        }
+    };
+    match report.status {
+        DriftStatus::Clean => {
+            println!(
+                "no drift: {}",
+                report.summary.as_deref().unwrap_or("the plan is empty")
+            );
+            ExitCode::SUCCESS
+        }
+        DriftStatus::Failed => {
+            eprintln!("drift-check: the plan failed: {}", report.errors.join("; "));
+            ExitCode::from(1)
+        }
+        DriftStatus::Drift => {
+            println!(
+                "drift: {}",
+                report.summary.as_deref().unwrap_or("changes pending")
+            );
+            for c in &report.changes {
+                println!("  {c}");
+            }
+            let routed = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+                .and_then(|rt| rt.block_on(route(&report, &args)));
+            if let Err(e) = routed {
+                eprintln!("drift-check: routing failed: {e}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

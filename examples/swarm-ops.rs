@@ -1,0 +1,219 @@
+//! `swarm-ops`: the swarm operations against a Docker Engine.
+//!
+//! ```text
+//! swarm-ops [--socket PATH] swap-secrets --service S --swap OLD:NEW[:TARGET]...
+//! swarm-ops [--socket PATH] rotate-config --service S --target /etc/x.yml --prefix NAME --file PATH
+//! swarm-ops [--socket PATH] prune [--dry-run] [--hours 168]
+//! swarm-ops [--socket PATH] demote NODE
+//! swarm-ops [--socket PATH] check-refs --stack FILE --name STACK
+//! ```
+//!
+//! The socket defaults to `DOCKER_HOST` (`unix://…`) or
+//! `/var/run/docker.sock`. Exit codes: 0 done, 1 could not run, 2 refused
+//! (a quorum refusal, missing references).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use busflow::swarm::ops::{
+    ConfigRotation, Engine, SecretSwap, Waiting, demote, missing_references, prune, rotate_config,
+    swap_secrets,
+};
+use clap::{Parser, Subcommand};
+
+/// Operate a Docker Swarm.
+#[derive(Debug, Parser)]
+#[command(name = "swarm-ops")]
+struct Args {
+    /// The engine's unix socket.
+    #[arg(long)]
+    socket: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Swap secrets on a service in one update (SWARM-OPS-004).
+    SwapSecrets {
+        /// The service.
+        #[arg(long)]
+        service: String,
+        /// `OLD:NEW` or `OLD:NEW:TARGET` (repeatable; all in one update).
+        #[arg(long = "swap", required = true)]
+        swaps: Vec<String>,
+    },
+    /// Roll a config out under its content-addressed name (SWARM-COMPOSE-010).
+    RotateConfig {
+        /// The service.
+        #[arg(long)]
+        service: String,
+        /// The file the config is mounted as.
+        #[arg(long)]
+        target: String,
+        /// The config name's stem.
+        #[arg(long)]
+        prefix: String,
+        /// The new content.
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Prune containers, images and build cache older than `--hours` (SWARM-OPS-001).
+    Prune {
+        /// List what would go; remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Age limit in hours.
+        #[arg(long, default_value_t = busflow::swarm::ops::DEFAULT_HOURS)]
+        hours: u32,
+    },
+    /// Demote a manager (the engine refuses to break the quorum).
+    Demote {
+        /// Node ID or hostname.
+        node: String,
+    },
+    /// Check that every secret and config a stack references exists (SWARM-COMPOSE-006).
+    CheckRefs {
+        /// The stack file.
+        #[arg(long)]
+        stack: PathBuf,
+        /// The stack name (`docker stack deploy … NAME`).
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn socket(arg: Option<String>) -> Option<String> {
+    arg.or_else(|| {
+        std::env::var("DOCKER_HOST")
+            .ok()
+            .and_then(|h| h.strip_prefix("unix://").map(str::to_owned))
+    })
+}
+
+fn parse_swap(s: &str) -> Result<SecretSwap, String> {
+    let mut parts = s.splitn(3, ':');
+    let (Some(old), Some(new)) = (parts.next(), parts.next()) else {
+        return Err(format!("--swap takes OLD:NEW[:TARGET], not `{s}`"));
+    };
+    Ok(SecretSwap {
+        old: old.into(),
+        new: new.into(),
+        target: parts.next().map(str::to_owned),
+    })
+}
+
+async fn run(args: Args) -> Result<ExitCode, String> {
+    let engine = Engine::connect(socket(args.socket).as_deref())
+        .await
+        .map_err(|e| e.to_string())?;
+    match args.command {
+        Command::SwapSecrets { service, swaps } => {
+            let parsed = swaps
+                .iter()
+                .map(|s| parse_swap(s))
+                .collect::<Result<Vec<_>, _>>()?;
+            let outcome = swap_secrets(&engine, &[(service.as_str(), parsed)], Waiting::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "updated: {:?}; retries: {}; deleted: {:?}; kept in use: {:?}",
+                outcome.updated, outcome.retries, outcome.deleted, outcome.kept
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RotateConfig {
+            service,
+            target,
+            prefix,
+            file,
+        } => {
+            let content = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let rotation = ConfigRotation {
+                service,
+                target,
+                prefix,
+                content,
+            };
+            let (name, outcome) = rotate_config(&engine, &rotation, Waiting::default())
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "config {name}; updated: {:?}; deleted: {:?}; kept in use: {:?}",
+                outcome.updated, outcome.deleted, outcome.kept
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Prune { dry_run, hours } => {
+            let plan = prune(&engine, hours, dry_run)
+                .await
+                .map_err(|e| e.to_string())?;
+            let verb = if dry_run { "would remove" } else { "removed" };
+            for (kind, items) in [
+                ("container", &plan.containers),
+                ("image", &plan.images),
+                ("build cache", &plan.build_cache),
+            ] {
+                for i in items {
+                    println!("{verb} {kind} {} {}", i.id, i.name);
+                }
+            }
+            println!(
+                "{verb} {} containers, {} images, {} build cache records older than {hours} h",
+                plan.containers.len(),
+                plan.images.len(),
+                plan.build_cache.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demote { node } => match demote(&engine, &node).await {
+            Ok(()) => {
+                println!("{node} is a worker");
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) if matches!(e.kind(), busflow::swarm::ErrorKind::QuorumRefused(_)) => {
+                println!("{e}");
+                Ok(ExitCode::from(2))
+            }
+            Err(e) => Err(e.to_string()),
+        },
+        Command::CheckRefs { stack, name } => {
+            let text =
+                std::fs::read_to_string(&stack).map_err(|e| format!("{}: {e}", stack.display()))?;
+            let missing = missing_references(&engine, &stack, &text, &name)
+                .await
+                .map_err(|e| e.to_string())?;
+            for f in &missing {
+                println!(
+                    "{}:{}:{}: {} {}",
+                    f.file.display(),
+                    f.line,
+                    f.column,
+                    f.rule_id,
+                    f.message
+                );
+            }
+            Ok(if missing.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
+        .and_then(|rt| rt.block_on(run(args)));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("swarm-ops: error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
