@@ -6,6 +6,7 @@
 //! backup-verify --endpoint https://… --bucket B [--prefix P] [--ca FILE]
 //!               [--fallback-endpoint https://…] [--allowlist FILE] [--keep-database]
 //!               [--format human|json] [--progress auto|always|never]
+//! backup-verify … --prune [--pins backup-pins.yaml]
 //! ```
 //!
 //! The settings file (`VerifySettings`: remotes, schemas, extensions, size
@@ -22,8 +23,14 @@
 //! throughput) is drawn on stderr when it is a terminal (`--progress
 //! always` draws it anyway, one line per update).
 //!
+//! With `--prune`, retention (BACKUP-002: the documented 14 daily and 4
+//! weekly, additive) runs after a verify that passed, on the store whose
+//! newest dump it verified, keeping every dump pinned in the `--pins` file
+//! (BACKUP-003; `ubicloud-cutover` writes it). A verify that did not pass
+//! prunes nothing.
+//!
 //! Exit codes: 0 passed (with or without warnings, or from the fallback
-//! source), 1 could not run, 2 failed or too big.
+//! source), 1 could not run (or could not prune), 2 failed or too big.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -32,8 +39,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use busflow::backup::{
-    Outcome, Progress, RemoteConfig, RemoteSettings, S3Store, Secret, Status, UtcTime,
-    VerifySettings, choose_source, find_program, produce, verify,
+    ObjectStore, Outcome, Pin, PinFile, Plan, Progress, RemoteConfig, RemoteSettings,
+    RetentionPolicy, S3Store, Secret, Status, UtcTime, VerifyConfig, VerifySettings, choose_source,
+    find_program, produce, prune, verify,
 };
 use clap::{Parser, ValueEnum};
 
@@ -75,6 +83,12 @@ struct Args {
     /// The data section's progress line on stderr.
     #[arg(long, value_enum, default_value = "auto")]
     progress: When,
+    /// Apply retention after a verify that passed.
+    #[arg(long)]
+    prune: bool,
+    /// The pins file retention honours (BACKUP-003).
+    #[arg(long, requires = "prune")]
+    pins: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -129,10 +143,57 @@ fn settings(args: &Args) -> Result<VerifySettings, String> {
     Ok(s)
 }
 
-async fn run(args: &Args) -> Result<Outcome, String> {
+/// The verify's outcome and, with `--prune`, what retention did.
+struct Report {
+    outcome: Outcome,
+    pruned: Option<Result<Plan, String>>,
+}
+
+/// The pins when `--prune` is given (read before the verify, so that a
+/// pins file that does not read stops the job before any work), else
+/// `None`.
+fn pins(args: &Args) -> Result<Option<Vec<Pin>>, String> {
+    if !args.prune {
+        return Ok(None);
+    }
+    match &args.pins {
+        Some(path) => Ok(Some(PinFile::load(path).map_err(|e| e.to_string())?.pins())),
+        None => Ok(Some(Vec::new())),
+    }
+}
+
+/// Verifies `store`, then prunes it when `pins` is given (`--prune`) and
+/// the verify passed.
+async fn verify_then_prune(
+    store: &dyn ObjectStore,
+    fell_back: Option<String>,
+    config: &VerifyConfig,
+    pins: Option<&[Pin]>,
+) -> Report {
+    let outcome = verify(store, fell_back, config).await;
+    let pruned = match (pins, outcome.verified()) {
+        (Some(pins), Some(proof)) => Some(
+            prune(
+                store,
+                &config.prefix,
+                &RetentionPolicy::documented(),
+                pins,
+                UtcTime::now(),
+                &proof,
+            )
+            .await
+            .map_err(|e| e.to_string()),
+        ),
+        _ => None,
+    };
+    Report { outcome, pruned }
+}
+
+async fn run(args: &Args) -> Result<Report, String> {
     let progress = progress_line(args.progress);
+    let pins = pins(args)?;
     if args.demo {
-        return demo(progress).await;
+        return demo(progress, pins.as_deref()).await;
     }
     let s = settings(args)?;
     let env = |name: &str| std::env::var(name).ok();
@@ -161,9 +222,9 @@ async fn run(args: &Args) -> Result<Outcome, String> {
             )
             .await
             .map_err(|e| e.to_string())?;
-            Ok(verify(choice.store, choice.fell_back, &config).await)
+            Ok(verify_then_prune(choice.store, choice.fell_back, &config, pins.as_deref()).await)
         }
-        None => Ok(verify(&primary, None, &config).await),
+        None => Ok(verify_then_prune(&primary, None, &config, pins.as_deref()).await),
     }
 }
 
@@ -206,7 +267,7 @@ fn progress_line(when: When) -> Option<Progress> {
     }))
 }
 
-async fn demo(progress: Option<Progress>) -> Result<Outcome, String> {
+async fn demo(progress: Option<Progress>, pins: Option<&[Pin]>) -> Result<Report, String> {
     let pg = testkit::Postgres::start().map_err(|e| e.to_string())?;
     let s3 = testkit::S3::start().map_err(|e| e.to_string())?;
     s3.create_bucket("backups").map_err(|e| e.to_string())?;
@@ -250,12 +311,12 @@ async fn demo(progress: Option<Progress>) -> Result<Outcome, String> {
         "backup-verify --demo: produced {} ({} bytes)",
         produced.name, produced.bytes
     );
-    let mut config = busflow::backup::VerifyConfig::new(
+    let mut config = VerifyConfig::new(
         pg.admin_url(),
         find_program("pg_restore").map_err(|e| e.to_string())?,
     );
     config.progress = progress;
-    Ok(verify(&store, None, &config).await)
+    Ok(verify_then_prune(&store, None, &config, pins).await)
 }
 
 fn human(out: &Outcome) -> String {
@@ -300,6 +361,24 @@ fn human(out: &Outcome) -> String {
     text
 }
 
+fn human_plan(plan: &Plan) -> String {
+    use std::fmt::Write as _;
+    let mut text = format!(
+        "retention: kept {}, deleted {}, not dumps (left alone) {}\n",
+        plan.keep.len(),
+        plan.delete.len(),
+        plan.rejected.len()
+    );
+    for k in &plan.keep {
+        let reasons: Vec<String> = k.reasons.iter().map(ToString::to_string).collect();
+        let _ = writeln!(text, "  keep   {} ({})", k.key, reasons.join(", "));
+    }
+    for d in &plan.delete {
+        let _ = writeln!(text, "  delete {d}");
+    }
+    text
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -313,10 +392,31 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(&args)) {
-        Ok(out) => {
-            match args.format {
-                Output::Json => println!("{}", out.to_json()),
-                Output::Human => print!("{}", human(&out)),
+        Ok(Report {
+            outcome: out,
+            pruned,
+        }) => {
+            match (args.format, &pruned) {
+                (Output::Json, None) => println!("{}", out.to_json()),
+                (Output::Json, Some(p)) => {
+                    let mut json: serde_json::Value =
+                        serde_json::from_str(&out.to_json()).unwrap_or_default();
+                    json["retention"] = match p {
+                        Ok(plan) => plan.to_json(),
+                        Err(e) => serde_json::json!({ "error": e }),
+                    };
+                    println!("{json:#}");
+                }
+                (Output::Human, _) => {
+                    print!("{}", human(&out));
+                    if let Some(Ok(plan)) = &pruned {
+                        print!("{}", human_plan(plan));
+                    }
+                }
+            }
+            if let Some(Err(e)) = &pruned {
+                eprintln!("backup-verify: error: retention: {e}");
+                return ExitCode::from(1);
             }
             match out.status {
                 Status::Passed | Status::PassedWithWarnings | Status::SourceFallback => {

@@ -11,7 +11,7 @@
 //!
 //! busflow-ubicloud's state machine, composed here with busflow-swarm's
 //! one-update secret swap (the flip) and a busflow-backup pin of the newest
-//! dump (written to `--pins FILE` for the retention job's `prune`), so the
+//! dump (written to `--pins FILE`, which `backup-verify --prune --pins` honours), so the
 //! crates stay independent. Hydration and p99 come from commands you give
 //! (`--lag-cmd` prints the lag in seconds, `--p99-cmd` prints `UNIX_SECONDS
 //! MS` lines), since they depend on how replication and metrics are wired.
@@ -24,7 +24,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use busflow::backup::{DumpName, ObjectStore, Pin, RemoteConfig, S3Store, Secret, UtcTime};
+use busflow::backup::{
+    DumpName, ObjectStore, Pin, PinFile, RemoteConfig, S3Store, Secret, UtcTime,
+};
 use busflow::swarm::ops::{Engine, SecretSwap, Waiting, swap_secrets};
 use busflow::ubicloud::api::{Token, UbicloudClient};
 use busflow::ubicloud::cutover::{
@@ -108,7 +110,7 @@ struct Options {
     #[arg(long, default_value = "backups")]
     bucket: String,
     /// Where pins are recorded for the retention job.
-    #[arg(long, default_value = "backup-pins.json")]
+    #[arg(long, default_value = "backup-pins.yaml")]
     pins: PathBuf,
     /// Prints the replication lag in seconds.
     #[arg(long, default_value = "")]
@@ -157,22 +159,17 @@ impl DumpPinner for Pins {
             .max_by_key(DumpName::at)
             .ok_or("no dump to pin")?;
         let until = UtcTime::now().add_date(0, 0, i64::from(days));
-        let mut pins: Vec<serde_json::Value> = std::fs::read_to_string(&self.file)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
         let pin = Pin {
             key: newest.key().to_owned(),
             until,
         };
-        if !pins.iter().any(|p| p["key"] == pin.key.as_str()) {
-            pins.push(serde_json::json!({ "key": pin.key, "until": pin.until.to_string() }));
-            std::fs::write(
-                &self.file,
-                serde_json::to_string_pretty(&pins).map_err(|e| e.to_string())?,
-            )
-            .map_err(|e| e.to_string())?;
-        }
+        // An unreadable pins file is an error, never overwritten.
+        PinFile::add(
+            &self.file,
+            pin.clone(),
+            &format!("UBI-CUT-004: the final dump before the cutover, kept {days} days"),
+        )
+        .map_err(|e| e.to_string())?;
         Ok(pin.key)
     }
 }

@@ -82,6 +82,18 @@ pub enum ErrorKind {
         /// What was expected.
         expected: String,
     },
+    /// The pins file cannot be used (BACKUP-003).
+    #[error("{}:{line}:{column}: expected {expected}", path.display())]
+    Pins {
+        /// The file.
+        path: std::path::PathBuf,
+        /// 1-based line.
+        line: u32,
+        /// 1-based column.
+        column: u32,
+        /// What was expected.
+        expected: String,
+    },
     /// Pruning was asked for before the newest dump was verified.
     #[error(
         "retention refuses to prune: the newest dump is `{newest}`, but the verified one is `{verified}`; verify the newest dump first"
@@ -150,6 +162,17 @@ impl Error {
     ) -> Self {
         Self {
             kind: ErrorKind::Allowlist {
+                path,
+                line,
+                column,
+                expected,
+            },
+        }
+    }
+
+    pub(crate) fn pins(path: std::path::PathBuf, line: u32, column: u32, expected: String) -> Self {
+        Self {
+            kind: ErrorKind::Pins {
                 path,
                 line,
                 column,

@@ -284,6 +284,25 @@ pub struct Plan {
     pub rejected: Vec<Rejection>,
 }
 
+impl Plan {
+    /// The plan as JSON: `keep` (key, instant, reasons), `delete` (keys)
+    /// and `rejected` (key and why).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "keep": self.keep.iter().map(|k| serde_json::json!({
+                "key": k.key,
+                "at": k.at.to_string(),
+                "reasons": k.reasons.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "delete": self.delete,
+            "rejected": self.rejected.iter().map(|r| serde_json::json!({
+                "key": r.key,
+                "why": r.to_string(),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
 impl RetentionPolicy {
     /// The document's policy: 14 daily and 4 weekly, additive.
     pub const fn documented() -> Self {

@@ -94,6 +94,67 @@ impl UtcTime {
         })
     }
 
+    /// Parses RFC 3339 as [`fmt::Display`] writes it (`2026-12-22T03:00:00Z`),
+    /// with an optional fraction and a `Z` or `±hh:mm` offset; `None` for
+    /// anything else.
+    pub fn parse_rfc3339(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())
+                .flatten()
+        };
+        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
+            return None;
+        }
+        if b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        let mut i = 19;
+        let mut nanos = 0u32;
+        if b.get(i) == Some(&b'.') {
+            let start = i + 1;
+            i = start;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            let frac = s.get(start..i)?;
+            if frac.is_empty() || frac.len() > 9 {
+                return None;
+            }
+            nanos = format!("{frac:0<9}").parse().ok()?;
+        }
+        let offset: i64 = match s.get(i..)? {
+            "Z" | "z" => 0,
+            rest if rest.len() == 6 && rest.as_bytes()[3] == b':' => {
+                let sign = match rest.as_bytes()[0] {
+                    b'+' => 1,
+                    b'-' => -1,
+                    _ => return None,
+                };
+                let hours = digits(i + 1..i + 3)?;
+                let minutes = digits(i + 4..i + 6)?;
+                if hours > 23 || minutes > 59 {
+                    return None;
+                }
+                sign * i64::from(hours * 3600 + minutes * 60)
+            }
+            _ => return None,
+        };
+        let local = Self::from_civil(Civil {
+            year: i64::from(digits(0..4)?),
+            month: digits(5..7)?,
+            day: digits(8..10)?,
+            hour: digits(11..13)?,
+            minute: digits(14..16)?,
+            second: digits(17..19)?,
+            nanos,
+        })?;
+        Some(local.add_seconds(-offset))
+    }
+
     /// Seconds and nanoseconds since the Unix epoch.
     pub fn from_unix(secs: i64, nanos: u32) -> Self {
         Self {
@@ -192,6 +253,28 @@ impl fmt::Display for UtcTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_round_trips_and_offsets_are_applied() {
+        let t = UtcTime::ymd_hm(2026, 12, 22, 3, 0).expect("t");
+        assert_eq!(UtcTime::parse_rfc3339(&t.to_string()), Some(t));
+        assert_eq!(UtcTime::parse_rfc3339("2026-12-22T04:00:00+01:00"), Some(t));
+        let f = UtcTime::parse_rfc3339("2026-12-22T03:00:00.25Z").expect("fraction");
+        assert_eq!(f.to_string(), "2026-12-22T03:00:00.25Z");
+        for bad in [
+            "",
+            "2026-12-22",
+            "2026-12-22T03:00:00",
+            "2026-02-30T03:00:00Z",
+            "2026-12-22T03:00:00+1:00",
+            "2026-12-22T03:00:00.Z",
+            "2026-12-22T03:00:00Zjunk",
+            "+026-12-22T03:00:00Z",
+            "2026-12-22T03:00:00é",
+        ] {
+            assert_eq!(UtcTime::parse_rfc3339(bad), None, "{bad}");
+        }
+    }
 
     fn at(y: i64, m: u32, d: u32) -> UtcTime {
         UtcTime::ymd_hm(y, m, d, 12, 0).expect("date")

@@ -293,7 +293,8 @@ async fn backup_011_a_truncated_dump_fails_its_data_section() {
 }
 
 #[tokio::test]
-async fn backup_002_pruning_waits_for_the_verified_newest_dump_and_keeps_what_the_plan_keeps() {
+async fn backup_002_003_pruning_waits_for_the_verified_newest_dump_and_keeps_what_the_plan_and_the_pins_file_keep()
+ {
     let f = fixture();
     let newest = UtcTime::ymd_hm(2026, 11, 21, 3, 0).expect("t");
     // 40 older nightly objects (their content does not matter to pruning),
@@ -318,10 +319,22 @@ async fn backup_002_pruning_waits_for_the_verified_newest_dump_and_keeps_what_th
     let pinned = busflow_backup::DumpName::for_instant("", newest.add_date(0, 0, -39))
         .key()
         .to_owned();
-    let pins = [busflow_backup::Pin {
-        key: pinned.clone(),
-        until: newest.add_date(0, 0, 30),
-    }];
+    // BACKUP-003: the pin goes through the pins file, as the cutover
+    // writes it and the retention job reads it.
+    let dir = tempfile::tempdir().expect("dir");
+    let pins_file = dir.path().join("backup-pins.yaml");
+    busflow_backup::PinFile::add(
+        &pins_file,
+        busflow_backup::Pin {
+            key: pinned.clone(),
+            until: newest.add_date(0, 0, 30),
+        },
+        "UBI-CUT-004: the final dump before the cutover",
+    )
+    .expect("pinned");
+    let pins = busflow_backup::PinFile::load(&pins_file)
+        .expect("pins file")
+        .pins();
     let policy = busflow_backup::RetentionPolicy::documented();
     // A newer, unverified dump arrives: pruning refuses.
     let newer = busflow_backup::DumpName::for_instant("", newest.add_date(0, 0, 1))
@@ -355,6 +368,18 @@ async fn backup_002_pruning_waits_for_the_verified_newest_dump_and_keeps_what_th
             && left.contains(&"pg_dump_latest.dump".to_owned())
     );
     assert!(plan.delete.iter().all(|k| !left.contains(k)));
+    let why = plan.keep.iter().find(|k| k.key == pinned).map(|k| {
+        k.reasons
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        why,
+        Some(vec![format!("pinned until {}", newest.add_date(0, 0, 30))]),
+        "{:#}",
+        plan.to_json()
+    );
 }
 
 #[tokio::test]
