@@ -345,19 +345,27 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let megabytes = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let rounds = args.next().and_then(|a| a.parse().ok()).unwrap_or(3).max(1);
-    let result = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| e.to_string())
-        .and_then(|rt| {
-            rt.block_on(async {
-                if child_mode {
-                    child().await
-                } else {
-                    run(megabytes, rounds).await
-                }
-            })
-        });
+    // The verify is I/O between a socket and a pipe: one thread does it
+    // without waking another for every chunk. The parent runs the S3
+    // server and PostgreSQL clients on all cores.
+    let runtime = if child_mode {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    };
+    let result = runtime.map_err(|e| e.to_string()).and_then(|rt| {
+        rt.block_on(async {
+            if child_mode {
+                child().await
+            } else {
+                run(megabytes, rounds).await
+            }
+        })
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -86,6 +86,18 @@ async fn pump(
     }
 }
 
+/// Makes the pipe into pg_restore hold 1 MiB (Linux's unprivileged
+/// maximum) instead of 64 KiB, so that a [`PUMP_BUFFER`] write goes in at
+/// once and wakes pg_restore once, not four times; a hint only.
+fn widen_pipe(stdin: &tokio::process::ChildStdin) {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = nix::fcntl::fcntl(stdin, nix::fcntl::FcntlArg::F_SETPIPE_SZ(1 << 20)) {
+        tracing::debug!(error = %e, "the pipe into pg_restore keeps its size");
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = stdin;
+}
+
 /// Runs one section of `pg_restore` into the database at `conn`.
 pub(crate) async fn section(
     pg_restore: &Path,
@@ -127,6 +139,9 @@ pub(crate) async fn section(
     let (Some(mut stdin), Some(mut stderr)) = (child.stdin.take(), child.stderr.take()) else {
         return failed("pg_restore has no pipes".into());
     };
+    if matches!(input, Input::Stream(_)) {
+        widen_pipe(&stdin);
+    }
     let errors = tokio::spawn(async move {
         let mut buf = Vec::new();
         let _ = stderr.read_to_end(&mut buf).await;
