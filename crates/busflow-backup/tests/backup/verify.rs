@@ -628,6 +628,8 @@ async fn backup_010_a_verify_target_that_only_speaks_tls_is_restored_and_probed_
     // Both pg_restore (libpq) and the probes (tokio-postgres) read the
     // same URL; the server refuses any TCP client that does not encrypt.
     for query in [
+        // libpq's default: TLS when the server offers it, unchecked.
+        "application_name=verify".to_owned(),
         "sslmode=require".to_owned(),
         format!("sslmode=verify-full&sslrootcert={ca}"),
         format!("sslmode=verify-ca&sslrootcert={ca}"),
