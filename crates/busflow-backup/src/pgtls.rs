@@ -14,7 +14,9 @@
 //! it, `verify-*` use `~/.postgresql/root.crt` as libpq does. `PGSSLMODE`
 //! and `PGSSLROOTCERT` apply when the URL does not say. Client
 //! certificates (`sslcert`, `sslkey`) are refused with a clear error
-//! rather than ignored.
+//! rather than ignored. Over TLS, SCRAM binds to the channel
+//! (SCRAM-SHA-256-PLUS, RFC 5929 `tls-server-end-point`), so
+//! `channel_binding=require` holds for the probes as it does for libpq.
 
 use std::future::Future;
 use std::io;
@@ -404,9 +406,70 @@ impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for RustlsStream<S> {
 
 impl<S: AsyncRead + AsyncWrite + Unpin> TlsStream for RustlsStream<S> {
     fn channel_binding(&self) -> ChannelBinding {
-        // SCRAM falls back to plain SCRAM-SHA-256 without channel binding.
-        ChannelBinding::none()
+        let (_, connection) = self.0.get_ref();
+        connection
+            .peer_certificates()
+            .and_then(|chain| chain.first())
+            .and_then(|cert| tls_server_end_point(cert.as_ref()))
+            .map_or_else(ChannelBinding::none, ChannelBinding::tls_server_end_point)
     }
+}
+
+/// RFC 5929's `tls-server-end-point` (SCRAM-SHA-256-PLUS): the server
+/// certificate hashed with its signature's hash, SHA-256 for MD5 and SHA-1.
+/// `None` where RFC 5929 defines none (Ed25519, RSA-PSS, unknown), as the
+/// server does; SCRAM then runs without channel binding.
+fn tls_server_end_point(der: &[u8]) -> Option<Vec<u8>> {
+    use sha2::Digest as _;
+    /// The arcs of 1.2.840.113549.1.1 (PKCS #1 signatures).
+    const RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01];
+    /// The arcs of 1.2.840.10045.4 (ECDSA signatures).
+    const ECDSA: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04];
+    // Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, signatureAlgorithm
+    // SEQUENCE { algorithm OID, … }, signature BIT STRING }
+    let (cert, _) = der_take(der, 0x30)?;
+    let (_, rest) = der_take(cert, 0x30)?;
+    let (algorithm, _) = der_take(rest, 0x30)?;
+    let (oid, _) = der_take(algorithm, 0x06)?;
+    let hash = match oid {
+        // md5WithRSA, sha1WithRSA, sha256WithRSA, ecdsa-with-SHA1 and -SHA256
+        [rsa @ .., 4 | 5 | 11] if rsa == RSA => 256,
+        [ec @ .., 1] if ec == ECDSA => 256,
+        [ec @ .., 3, 2] if ec == ECDSA => 256,
+        [rsa @ .., 12] if rsa == RSA => 384,
+        [ec @ .., 3, 3] if ec == ECDSA => 384,
+        [rsa @ .., 13] if rsa == RSA => 512,
+        [ec @ .., 3, 4] if ec == ECDSA => 512,
+        _ => return None,
+    };
+    Some(match hash {
+        256 => sha2::Sha256::digest(der).to_vec(),
+        384 => sha2::Sha384::digest(der).to_vec(),
+        _ => sha2::Sha512::digest(der).to_vec(),
+    })
+}
+
+/// One DER value of type `tag` at the start of `input`: (its content, the
+/// rest). Definite lengths only, as DER requires.
+fn der_take(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+    let (&t, rest) = input.split_first()?;
+    if t != tag {
+        return None;
+    }
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let len = rest[..n]
+            .iter()
+            .fold(0usize, |acc, &b| (acc << 8) | usize::from(b));
+        (len, &rest[n..])
+    };
+    (rest.len() >= len).then(|| rest.split_at(len))
 }
 
 #[cfg(test)]
@@ -466,6 +529,35 @@ mod tests {
         assert!(e.contains("sslmode `on`"), "{e}");
         let e = parse_with_env("postgres://u@db/p?sslcert=/c.pem", env(&[])).expect_err("cert");
         assert!(e.contains("sslcert"), "{e}");
+    }
+
+    #[test]
+    fn channel_binding_hashes_the_certificate_with_its_signature_hash() {
+        use sha2::Digest as _;
+        let key = rcgen::KeyPair::generate().expect("key");
+        let cert = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
+            .expect("params")
+            .self_signed(&key)
+            .expect("cert");
+        let der = cert.der().to_vec();
+        // rcgen's default key is ECDSA P-256 with SHA-256.
+        assert_eq!(
+            tls_server_end_point(&der),
+            Some(sha2::Sha256::digest(&der).to_vec())
+        );
+        assert_eq!(tls_server_end_point(&der[..der.len() / 2]), None);
+        assert_eq!(tls_server_end_point(b""), None);
+        assert_eq!(
+            tls_server_end_point(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]),
+            None
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn channel_binding_never_panics_on_any_bytes(bytes in proptest::collection::vec(0u8.., 0..300)) {
+            let _ = tls_server_end_point(&bytes);
+        }
     }
 
     #[test]

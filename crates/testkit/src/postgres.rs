@@ -63,7 +63,9 @@ impl PostgresBuilder {
 
     /// Serves TCP clients over TLS only, with a certificate for `localhost`
     /// and `127.0.0.1` from a throwaway CA ([`Postgres::ca_file`]); a
-    /// client that does not encrypt is refused by `pg_hba.conf`. Always a
+    /// client that does not encrypt is refused by `pg_hba.conf`, the
+    /// `postgres` superuser is trusted, other roles authenticate with
+    /// SCRAM-SHA-256. Always a
     /// local cluster (`BUSFLOW_TEST_PG_URL` is not used), and
     /// [`Postgres::fresh_database`], which connects without TLS, is not
     /// available on it.
@@ -146,6 +148,21 @@ impl Postgres {
             Kind::Local { ca_file, .. } => ca_file.as_deref(),
             Kind::External => None,
         }
+    }
+
+    /// A `key=value` connection string for the superuser over the local
+    /// cluster's Unix socket: what reaches a [`PostgresBuilder::tls_only`]
+    /// cluster without TLS, to set it up (roles with passwords, which
+    /// authenticate with SCRAM over TLS there).
+    pub fn socket_conninfo(&self) -> Option<String> {
+        let port = self
+            .admin_url
+            .rsplit_once(':')
+            .and_then(|(_, rest)| rest.split('/').next())?;
+        Some(format!(
+            "host={} port={port} user=postgres dbname=postgres",
+            self.dir()?.display()
+        ))
     }
 
     /// The cluster's directory when it is a local cluster.
@@ -351,7 +368,7 @@ fn serve_tls_only(dir: &Path, data: &Path, owner: Option<&(u32, u32)>) -> Result
     write(data.join("server.key"), &pki.key_pem, 0o600)?;
     write(
         data.join("pg_hba.conf"),
-        "local all all trust\nhostssl all all 127.0.0.1/32 trust\n",
+        "local all all trust\nhostssl all postgres 127.0.0.1/32 trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n",
         0o600,
     )?;
     write(dir.join("ca.pem"), &pki.ca_pem, 0o644)

@@ -661,3 +661,59 @@ async fn backup_010_a_verify_target_that_only_speaks_tls_is_restored_and_probed_
     assert!(json.contains("invalid peer certificate"), "{json}");
     drop(f.s3);
 }
+
+#[tokio::test]
+async fn backup_010_scram_with_channel_binding_required_over_tls_passes() {
+    let f = fixture();
+    let target = Postgres::builder()
+        .tls_only()
+        .start()
+        .expect("TLS PostgreSQL");
+    let (admin, connection) = tokio_postgres::connect(
+        &target.socket_conninfo().expect("local cluster"),
+        tokio_postgres::NoTls,
+    )
+    .await
+    .expect("socket");
+    tokio::spawn(connection);
+    admin
+        .batch_execute("CREATE ROLE verifier LOGIN CREATEDB PASSWORD 'pw;s3cret'")
+        .await
+        .expect("role");
+    let ca = target.ca_file().expect("CA file").display().to_string();
+    let port = target
+        .admin_url()
+        .rsplit_once(':')
+        .and_then(|(_, r)| r.split('/').next())
+        .expect("port")
+        .to_owned();
+    dump(&f, SCHEMA, UtcTime::ymd_hm(2026, 11, 23, 4, 0).expect("t")).await;
+    // SCRAM-SHA-256-PLUS: libpq (pg_restore) and the probes both bind the
+    // authentication to the TLS channel, or refuse to connect.
+    let url = format!(
+        "postgres://verifier:pw%3Bs3cret@127.0.0.1:{port}/postgres?sslmode=verify-full&sslrootcert={ca}&channel_binding=require"
+    );
+    let mut c = VerifyConfig::new(&url, find_program("pg_restore").expect("pg_restore"));
+    c.allowlist =
+        SoftFkAllowlist::parse(Path::new("soft-fk-allowlist.yaml"), ALLOW).expect("allow-list");
+    let out = verify(&f.store, None, &c).await;
+    let json = out.to_json();
+    assert_eq!(out.status, Status::PassedWithWarnings, "{json}");
+    assert!(
+        !json.contains("s3cret"),
+        "the password never reaches the outcome: {json}"
+    );
+    // A wrong password is refused by SCRAM, and not echoed.
+    let bad = url.replace("pw%3Bs3cret", "wrong-s3cret");
+    let out = verify(
+        &f.store,
+        None,
+        &VerifyConfig::new(&bad, c.pg_restore.clone()),
+    )
+    .await;
+    let json = out.to_json();
+    assert_eq!(out.status, Status::Failed, "{json}");
+    assert!(json.contains("password authentication failed"), "{json}");
+    assert!(!json.contains("wrong-s3cret"), "{json}");
+    drop(f.s3);
+}
