@@ -402,8 +402,7 @@ fn main() -> ExitCode {
             match (args.format, &pruned) {
                 (Output::Json, None) => println!("{}", out.to_json()),
                 (Output::Json, Some(p)) => {
-                    let mut json: serde_json::Value =
-                        serde_json::from_str(&out.to_json()).unwrap_or_default();
+                    let mut json = serde_json::to_value(&out).unwrap_or_default();
                     json["retention"] = match p {
                         Ok(plan) => plan.to_json(),
                         Err(e) => serde_json::json!({ "error": e }),

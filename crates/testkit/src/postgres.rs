@@ -40,6 +40,7 @@ enum Kind {
         dir: TempDir,
         version: String,
         ca_file: Option<PathBuf>,
+        port: u16,
     },
     External,
 }
@@ -155,14 +156,19 @@ impl Postgres {
     /// cluster without TLS, to set it up (roles with passwords, which
     /// authenticate with SCRAM over TLS there).
     pub fn socket_conninfo(&self) -> Option<String> {
-        let port = self
-            .admin_url
-            .rsplit_once(':')
-            .and_then(|(_, rest)| rest.split('/').next())?;
         Some(format!(
-            "host={} port={port} user=postgres dbname=postgres",
-            self.dir()?.display()
+            "host={} port={} user=postgres dbname=postgres",
+            self.dir()?.display(),
+            self.port()?
         ))
+    }
+
+    /// The local cluster's port.
+    pub fn port(&self) -> Option<u16> {
+        match &self.kind {
+            Kind::Local { port, .. } => Some(*port),
+            Kind::External => None,
+        }
     }
 
     /// The cluster's directory when it is a local cluster.
@@ -342,6 +348,7 @@ fn start_local(bin: &Path, settings: &[(String, String)], tls_only: bool) -> Res
             dir,
             version,
             ca_file,
+            port,
         },
     })
 }

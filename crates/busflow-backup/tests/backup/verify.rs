@@ -56,10 +56,12 @@ async fn dump(f: &Fixture, sql: &str, at: UtcTime) -> String {
 }
 
 fn config(f: &Fixture, allow: &str) -> VerifyConfig {
-    let mut c = VerifyConfig::new(
-        f.pg.admin_url(),
-        find_program("pg_restore").expect("pg_restore"),
-    );
+    config_at(f.pg.admin_url(), allow)
+}
+
+/// The verify's configuration for the target at `url`.
+fn config_at(url: &str, allow: &str) -> VerifyConfig {
+    let mut c = VerifyConfig::new(url, find_program("pg_restore").expect("pg_restore"));
     c.allowlist =
         SoftFkAllowlist::parse(Path::new("soft-fk-allowlist.yaml"), allow).expect("allow-list");
     c
@@ -603,9 +605,9 @@ async fn backup_011_a_post_data_failure_fails_the_verify_and_keeps_the_dump() {
     assert_eq!(keys, [key]);
 }
 
-/// The target of a TLS-only server with its CA's file, in `sslmode`.
-fn tls_target(pg: &Postgres, query: &str) -> String {
-    format!("{}?{query}", pg.admin_url())
+/// The verify's configuration for `pg`'s admin URL with `query`.
+fn config_with(pg: &Postgres, query: &str) -> VerifyConfig {
+    config_at(&format!("{}?{query}", pg.admin_url()), ALLOW)
 }
 
 #[tokio::test]
@@ -618,13 +620,6 @@ async fn backup_010_a_verify_target_that_only_speaks_tls_is_restored_and_probed_
     let ca = target.ca_file().expect("CA file").display().to_string();
     let t = UtcTime::ymd_hm(2026, 11, 23, 3, 0).expect("t");
     dump(&f, SCHEMA, t).await;
-    let restore = find_program("pg_restore").expect("pg_restore");
-    let run = |url: String| {
-        let mut c = VerifyConfig::new(&url, restore.clone());
-        c.allowlist =
-            SoftFkAllowlist::parse(Path::new("soft-fk-allowlist.yaml"), ALLOW).expect("allow-list");
-        c
-    };
     // Both pg_restore (libpq) and the probes (tokio-postgres) read the
     // same URL; the server refuses any TCP client that does not encrypt.
     for query in [
@@ -634,13 +629,13 @@ async fn backup_010_a_verify_target_that_only_speaks_tls_is_restored_and_probed_
         format!("sslmode=verify-full&sslrootcert={ca}"),
         format!("sslmode=verify-ca&sslrootcert={ca}"),
     ] {
-        let out = verify(&f.store, None, &run(tls_target(&target, &query))).await;
+        let out = verify(&f.store, None, &config_with(&target, &query)).await;
         let json = out.to_json();
         assert_eq!(out.status, Status::PassedWithWarnings, "{query}: {json}");
         assert!(out.probes.iter().all(|p| p.passed), "{query}: {json}");
     }
     // Without TLS the server says no, and the outcome says why.
-    let out = verify(&f.store, None, &run(tls_target(&target, "sslmode=disable"))).await;
+    let out = verify(&f.store, None, &config_with(&target, "sslmode=disable")).await;
     let json = out.to_json();
     assert_eq!(out.status, Status::Failed, "{json}");
     assert!(json.contains("no encryption"), "{json}");
@@ -650,10 +645,10 @@ async fn backup_010_a_verify_target_that_only_speaks_tls_is_restored_and_probed_
     let out = verify(
         &f.store,
         None,
-        &run(tls_target(
+        &config_with(
             &target,
             &format!("sslmode=verify-full&sslrootcert={}", other.path().display()),
-        )),
+        ),
     )
     .await;
     let json = out.to_json();
@@ -681,22 +676,14 @@ async fn backup_010_scram_with_channel_binding_required_over_tls_passes() {
         .await
         .expect("role");
     let ca = target.ca_file().expect("CA file").display().to_string();
-    let port = target
-        .admin_url()
-        .rsplit_once(':')
-        .and_then(|(_, r)| r.split('/').next())
-        .expect("port")
-        .to_owned();
+    let port = target.port().expect("local cluster");
     dump(&f, SCHEMA, UtcTime::ymd_hm(2026, 11, 23, 4, 0).expect("t")).await;
     // SCRAM-SHA-256-PLUS: libpq (pg_restore) and the probes both bind the
     // authentication to the TLS channel, or refuse to connect.
     let url = format!(
         "postgres://verifier:pw%3Bs3cret@127.0.0.1:{port}/postgres?sslmode=verify-full&sslrootcert={ca}&channel_binding=require"
     );
-    let mut c = VerifyConfig::new(&url, find_program("pg_restore").expect("pg_restore"));
-    c.allowlist =
-        SoftFkAllowlist::parse(Path::new("soft-fk-allowlist.yaml"), ALLOW).expect("allow-list");
-    let out = verify(&f.store, None, &c).await;
+    let out = verify(&f.store, None, &config_at(&url, ALLOW)).await;
     let json = out.to_json();
     assert_eq!(out.status, Status::PassedWithWarnings, "{json}");
     assert!(
@@ -705,12 +692,7 @@ async fn backup_010_scram_with_channel_binding_required_over_tls_passes() {
     );
     // A wrong password is refused by SCRAM, and not echoed.
     let bad = url.replace("pw%3Bs3cret", "wrong-s3cret");
-    let out = verify(
-        &f.store,
-        None,
-        &VerifyConfig::new(&bad, c.pg_restore.clone()),
-    )
-    .await;
+    let out = verify(&f.store, None, &config_at(&bad, ALLOW)).await;
     let json = out.to_json();
     assert_eq!(out.status, Status::Failed, "{json}");
     assert!(json.contains("password authentication failed"), "{json}");
