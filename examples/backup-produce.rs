@@ -11,6 +11,9 @@
 //! `BUSFLOW_S3_SECRET_KEY`, `BUSFLOW_PRODUCE_DATABASE_URL`.
 //! Exit codes: 0 uploaded, 1 could not run or the dump failed.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -74,7 +77,10 @@ async fn run(args: &Args) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     // Moving bytes between a socket and a pipe needs one thread; a
     // multi-thread runtime wakes another for every chunk and, measured with
     // backup-speed, doubled the verify's CPU.

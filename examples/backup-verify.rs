@@ -32,6 +32,9 @@
 //! Exit codes: 0 passed (with or without warnings, or from the fallback
 //! source), 1 could not run (or could not prune), 2 failed or too big.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -380,7 +383,10 @@ fn human_plan(plan: &Plan) -> String {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     // Moving bytes between a socket and a pipe needs one thread; a
     // multi-thread runtime wakes another for every chunk and, measured with
     // backup-speed, doubled the verify's CPU.

@@ -9,6 +9,9 @@
 //! metric that an alert budgets (one request per batch of metrics), prints
 //! metric, series, budget and headroom, and exits 2 on a breach.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,7 +45,10 @@ struct Args {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     let config = Config::default();
     let checked = match check_rule_dir(&args.rules, &config) {
         Ok(c) => c,

@@ -7,6 +7,9 @@
 //!
 //! Exit codes: 0 clean, 1 could not run, 2 findings at or above `--fail-on`.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -30,7 +33,10 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     let config = Config::default();
     let checked = match check_rule_paths(&args.files, &config) {
         Ok(c) => c,

@@ -10,9 +10,13 @@
 //! `production`). Exit codes: 0 clean, 1 could not run, 2 findings at or
 //! above `--fail-on`.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use busflow::preflight::Limits;
 use busflow::swarm::{Module, StackContract, TfContract, check_module, check_stack};
 use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
 use clap::Parser;
@@ -29,29 +33,44 @@ struct Args {
     /// Exit 2 when a finding has this severity or a higher one.
     #[arg(long, default_value = "error")]
     fail_on: Severity,
+    /// The largest file read, in bytes.
+    #[arg(long, default_value_t = Limits::DEFAULT_MAX_FILE_BYTES)]
+    max_file_bytes: u64,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    let limits = Limits {
+        max_file_bytes: args.max_file_bytes,
+    };
     let mut findings: Vec<Finding> = Vec::new();
     for path in &args.paths {
         if path.is_dir() {
-            match Module::load(path) {
-                Ok(module) => findings.extend(
-                    check_module(&module, &TfContract::default())
-                        .into_iter()
-                        .map(Finding::from),
-                ),
+            match Module::load_with(path, &limits) {
+                Ok(module) => {
+                    for s in &module.skipped {
+                        eprintln!("check-swarm: {}", path.join(&s.path).display());
+                        eprintln!("check-swarm:   skipped: {}", s.reason);
+                    }
+                    findings.extend(
+                        check_module(&module, &TfContract::default())
+                            .into_iter()
+                            .map(Finding::from),
+                    );
+                }
                 Err(e) => {
                     eprintln!("check-swarm: error: {e}");
                     return ExitStatus::CouldNotRun.into();
                 }
             }
         } else {
-            let text = match std::fs::read_to_string(path) {
+            let text = match busflow::preflight::read_arg(path, &limits) {
                 Ok(t) => t,
                 Err(e) => {
-                    eprintln!("check-swarm: error: {}: {e}", path.display());
+                    eprintln!("check-swarm: error: {e}");
                     return ExitStatus::CouldNotRun.into();
                 }
             };

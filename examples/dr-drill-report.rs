@@ -7,6 +7,9 @@
 //!                 --tenants N --sla 99.5 [--major-change YYYY-MM-DD]
 //! ```
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -53,7 +56,10 @@ fn date(text: &str) -> Option<UtcTime> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     let change = match args.major_change.as_deref().map(date) {
         Some(None) => {
             eprintln!("dr-drill-report: error: --major-change must be YYYY-MM-DD");

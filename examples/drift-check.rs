@@ -14,6 +14,9 @@
 //! tracker, composed here so the crates stay independent. Exit codes: 0
 //! clean, 2 drift, 1 the plan failed or could not run.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,7 +45,7 @@ struct Args {
     /// The GitHub repository for the issue (`owner/name`).
     #[arg(long)]
     repo: Option<String>,
-    /// The GitHub API.
+    /// The GitHub API (https only: the token is a credential).
     #[arg(long, default_value = "https://api.github.com")]
     github_api: String,
 }
@@ -54,7 +57,8 @@ async fn route(report: &DriftReport, args: &Args) -> Result<(), String> {
         report.summary.as_deref().unwrap_or("see the plan")
     );
     if let (Some(repo), Ok(token)) = (&args.repo, std::env::var("BUSFLOW_GITHUB_TOKEN")) {
-        let github = GitHubIssues::new(&args.github_api, repo, Secret::new(token));
+        let github = GitHubIssues::new(&args.github_api, repo, Secret::new(token))
+            .map_err(|e| e.to_string())?;
         let body = report.issue_body();
         if let Some(n) = github
             .find_open("ops,drift", &key)
@@ -77,6 +81,7 @@ async fn route(report: &DriftReport, args: &Args) -> Result<(), String> {
     }
     if let Ok(url) = std::env::var("BUSFLOW_SLACK_WEBHOOK") {
         SlackWebhook::new(Secret::new(url))
+            .map_err(|e| e.to_string())?
             .notify(&text)
             .await
             .map_err(|e| e.to_string())?;
@@ -86,7 +91,10 @@ async fn route(report: &DriftReport, args: &Args) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     let report = match (&args.exit_code, &args.output, &args.dir) {
         (Some(code), Some(path), _) => match std::fs::read_to_string(path) {
             Ok(text) => DriftReport::from_plan(*code, &text),

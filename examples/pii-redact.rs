@@ -17,6 +17,9 @@
 //!
 //! Exit codes: 0 done, 1 could not run (bad rules or exclusions file, I/O).
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -69,7 +72,10 @@ enum Emit {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -8,6 +8,9 @@
 //! PATH defaults to the embedded reference repository, `examples/infra`.
 //! Exit codes: 0 clean, 1 could not run, 2 findings at or above `--fail-on`.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -32,18 +35,31 @@ struct Args {
     /// Never report these rules (IDs or prefixes).
     #[arg(long, value_delimiter = ',')]
     ignore: Vec<String>,
+    /// The largest file read, in bytes; larger ones are skipped and said.
+    #[arg(long, default_value_t = busflow::preflight::Limits::DEFAULT_MAX_FILE_BYTES)]
+    max_file_bytes: u64,
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     let root = args
         .path
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/infra"));
     let rules = catalog();
-    let outcome = Selection::new(&args.select, &args.ignore, &rules)
-        .and_then(|selection| preflight::run(&root, &selection, &rules));
+    let outcome = Selection::new(&args.select, &args.ignore, &rules).and_then(|selection| {
+        let limits = preflight::Limits {
+            max_file_bytes: args.max_file_bytes,
+        };
+        preflight::run_with(&root, &selection, &rules, &limits)
+    });
     match outcome {
         Ok(run) => {
+            for s in &run.skipped {
+                eprintln!("preflight: {s}");
+            }
             print!("{}", run.report.render(args.format, &run.sources, &rules));
             eprintln!(
                 "preflight: {} files under {}; checks run: {}",

@@ -12,6 +12,9 @@
 //! proposal satisfies the contract, 2 it does not (or a shrink lacks its
 //! runbook), 1 the module could not be read.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -37,8 +40,8 @@ struct Args {
     /// A runbook step already done: `demote:NODE` or `leave:NODE` (repeatable).
     #[arg(long = "done")]
     done: Vec<String>,
-    /// Output format.
-    #[arg(long, default_value = "human")]
+    /// Output format: human or json (anything else is refused).
+    #[arg(long, default_value = "human", value_parser = ["human", "json"])]
     format: String,
 }
 
@@ -119,7 +122,10 @@ fn print(
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     let module = match Module::load(&args.module) {
         Ok(m) => m,
         Err(e) => {
@@ -127,6 +133,21 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // A plan around a file that does not parse would blame whatever that
+    // file declared; name the file instead.
+    if let Some(p) = module.parse_errors.first() {
+        eprintln!(
+            "quorum-plan: error: {}:{}:{}: does not parse as HCL: {}",
+            p.path.display(),
+            p.pos.line,
+            p.pos.column,
+            p.message
+        );
+        return ExitCode::from(1);
+    }
+    for s in &module.skipped {
+        eprintln!("quorum-plan: {}", s);
+    }
     let current = match Topology::from_module(&module) {
         Ok(t) => t,
         Err(u) => {

@@ -12,6 +12,9 @@
 //! `/var/run/docker.sock`. Exit codes: 0 done, 1 could not run, 2 refused
 //! (a quorum refusal, missing references).
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -203,7 +206,10 @@ async fn run(args: Args) -> Result<ExitCode, String> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -20,6 +20,9 @@
 //! Exit codes: 0 complete (or planned), 1 could not run, 2 ended rolled
 //! back or aborted.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -30,7 +33,8 @@ use busflow::backup::{
 use busflow::swarm::ops::{Engine, SecretSwap, Waiting, swap_secrets};
 use busflow::ubicloud::api::{Token, UbicloudClient};
 use busflow::ubicloud::cutover::{
-    CutoverConfig, Deps, DumpPinner, Hydration, Latency, Runbook, SecretFlipper, Step, Target,
+    CutoverConfig, Deps, DumpPinner, Hydration, Latency, RunState, Runbook, SecretFlipper, Step,
+    Target,
 };
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
@@ -318,16 +322,23 @@ async fn act(o: &Options, rollback: bool) -> Result<ExitCode, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match cli::parse::<Cli>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     let result = match &cli.command {
         Command::Status { state } => {
-            return match std::fs::read_to_string(state) {
+            // Only a file that reads as a state file is printed, as parsed.
+            return match RunState::load(state)
+                .map_err(|e| e.to_string())
+                .and_then(|s| serde_json::to_string_pretty(&s).map_err(|e| e.to_string()))
+            {
                 Ok(text) => {
                     println!("{text}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
-                    eprintln!("ubicloud-cutover: error: {}: {e}", state.display());
+                    eprintln!("ubicloud-cutover: error: {e}");
                     ExitCode::from(1)
                 }
             };

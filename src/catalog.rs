@@ -23,6 +23,14 @@ pub const UNKNOWN_SUPPRESSION: RuleInfo = RuleInfo {
     owner: "busflow",
 };
 
+/// A file the repository holds does not parse as what its name says.
+pub const UNPARSED_FILE: RuleInfo = RuleInfo {
+    id: "BUSFLOW-002",
+    title: "a file does not parse as what its extension claims (YAML, Terraform, JSON)",
+    severity: Severity::Error,
+    owner: "busflow",
+};
+
 // Each crate owns its own `Rule` and `Severity` (the crates are independent);
 // this converts them. Their enums are `#[non_exhaustive]`, so an unknown
 // severity from a newer crate is treated as the strictest.
@@ -55,6 +63,7 @@ pub fn catalog() -> Vec<RuleInfo> {
     #[cfg(feature = "ubicloud")]
     convert_catalog!(rules, busflow_ubicloud, "busflow-ubicloud");
     rules.push(UNKNOWN_SUPPRESSION);
+    rules.push(UNPARSED_FILE);
     rules
 }
 

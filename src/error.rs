@@ -31,6 +31,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file was refused or could not be read (busflow-fs).
+    #[error(transparent)]
+    Read(#[from] busflow_fs::ReadError),
     /// The path to check is not a folder.
     #[error("{}: not a directory", .0.display())]
     NotADirectory(std::path::PathBuf),

@@ -46,7 +46,7 @@ pub use busflow_swarm as swarm;
 #[cfg(feature = "ubicloud")]
 pub use busflow_ubicloud as ubicloud;
 
-pub use catalog::{RuleInfo, UNKNOWN_SUPPRESSION, catalog};
+pub use catalog::{RuleInfo, UNKNOWN_SUPPRESSION, UNPARSED_FILE, catalog};
 pub use error::Error;
 pub use exit::ExitStatus;
 pub use finding::{Finding, Position, Severity};

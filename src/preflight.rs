@@ -21,7 +21,10 @@
 //!   (`backup-verify/verify.yaml`: BACKUP-005, 006, 015) and the soft-FK
 //!   allow-list (`soft-fk-allowlist.yaml`, BACKUP-014).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use busflow_fs::Root;
+pub use busflow_fs::{Limits, Skipped, read_arg};
 
 use crate::catalog::RuleInfo;
 use crate::error::Error;
@@ -39,6 +42,8 @@ pub struct Preflight {
     pub sources: Sources,
     /// The rule IDs whose checks ran.
     pub checks_run: Vec<&'static str>,
+    /// Files that matched but were not read, and why.
+    pub skipped: Vec<Skipped>,
 }
 
 /// Whether the checks read a file: Terraform, YAML, and S3 lifecycle
@@ -56,47 +61,58 @@ fn is_checked(path: &Path) -> bool {
 }
 
 /// Reads every checked file below `root` (hidden folders but `.github`, and
-/// `target`, skipped), keyed by its path relative to `root`.
-pub fn read_sources(root: &Path) -> Result<Sources, Error> {
-    fn walk(root: &Path, dir: &Path, sources: &mut Sources) -> Result<(), Error> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Io { path, source }
-        };
-        let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .map_err(io(dir))?
-            .collect::<Result<_, _>>()
-            .map_err(io(dir))?;
-        entries.sort_by_key(std::fs::DirEntry::file_name);
-        for entry in entries {
-            let path = entry.path();
-            let name = entry.file_name();
-            if entry.file_type().map_err(io(&path))?.is_dir() {
-                // Hidden folders are skipped, but for the root's `.github`
-                // (workflows, UBI-CUT-007).
-                let hidden = name.to_string_lossy().starts_with('.');
-                if (!hidden || (dir == root && name == ".github")) && name != "target" {
-                    walk(root, &path, sources)?;
-                }
-            } else if is_checked(&path) {
-                let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-                let relative: PathBuf = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                sources.insert(relative, text);
-            }
-        }
-        Ok(())
-    }
-    if !root.is_dir() {
-        return Err(Error::NotADirectory(root.to_path_buf()));
-    }
+/// `target`, skipped), keyed by its path relative to `root`. Only regular
+/// files inside `root` are read (busflow-fs): a link that leads out of the
+/// repository, a link to a folder, a FIFO, a device or a file over the cap
+/// is skipped and listed in the second part of the answer.
+pub fn read_sources(root: &Path, limits: &Limits) -> Result<(Sources, Vec<Skipped>), Error> {
+    let walker = Root::new(root)
+        .map_err(|e| match e {
+            busflow_fs::ReadError::NotRegular { .. } => Error::NotADirectory(root.to_path_buf()),
+            other => Error::Read(other),
+        })?
+        .with_limits(*limits);
+    let descend = |p: &Path| {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        // Hidden folders are skipped, but for the root's `.github`
+        // (workflows, UBI-CUT-007).
+        let hidden = name.starts_with('.');
+        let top = p.parent() == Some(Path::new(""));
+        (!hidden || (top && name == ".github")) && name != "target"
+    };
+    let walk = walker.walk(&descend, &is_checked).map_err(Error::Read)?;
     let mut sources = Sources::new();
-    walk(root, root, &mut sources)?;
-    Ok(sources)
+    let mut skipped = walk.skipped;
+    for relative in walk.files {
+        match walker.read(&relative) {
+            Ok(text) => sources.insert(relative, text),
+            Err(busflow_fs::ReadError::NotText { .. }) => skipped.push(Skipped {
+                path: relative,
+                reason: "not UTF-8 text".to_owned(),
+            }),
+            Err(e) => return Err(Error::Read(e)),
+        }
+    }
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((sources, skipped))
 }
 
 /// Runs every static check over the repository at `root`.
 pub fn run(root: &Path, selection: &Selection, catalog: &[RuleInfo]) -> Result<Preflight, Error> {
-    let sources = read_sources(root)?;
+    run_with(root, selection, catalog, &Limits::default())
+}
+
+/// [`run`] with these limits on the files read.
+pub fn run_with(
+    root: &Path,
+    selection: &Selection,
+    catalog: &[RuleInfo],
+    limits: &Limits,
+) -> Result<Preflight, Error> {
+    let (sources, skipped) = read_sources(root, limits)?;
     let mut findings = suppress::unknown_rules(&sources, catalog);
     let mut checks_run = vec![crate::catalog::UNKNOWN_SUPPRESSION.id];
     #[cfg(feature = "obs-rules")]
@@ -124,12 +140,53 @@ pub fn run(root: &Path, selection: &Selection, catalog: &[RuleInfo]) -> Result<P
         findings.extend(backup::check(&sources));
         checks_run.extend(backup::STATIC_RULES);
     }
+    findings.extend(unparsed(&sources, &findings));
+    checks_run.push(crate::catalog::UNPARSED_FILE.id);
     let split = suppress::apply(selection.filter(findings), &sources);
     Ok(Preflight {
         report: Report::new(split.kept, split.suppressed.len()),
         sources,
         checks_run,
+        skipped,
     })
+}
+
+/// `BUSFLOW-002` for every file read that does not parse as its extension
+/// claims and that no check has reported as an error already (a module's
+/// `SWARMX-001`, a rule file's OBS-001): a repository whose root `main.tf`
+/// is broken does not pass.
+fn unparsed(sources: &Sources, findings: &[crate::Finding]) -> Vec<crate::Finding> {
+    let mut files: Vec<(&Path, &str)> = sources.iter().collect();
+    files.sort_by_key(|(p, _)| *p);
+    files
+        .into_iter()
+        .filter(|(path, _)| {
+            !findings
+                .iter()
+                .any(|f| f.file == *path && f.severity == crate::Severity::Error)
+        })
+        .filter_map(|(path, text)| {
+            let (line, column, message) = crate::sources::syntax_error(path, text)?;
+            let what = match path.extension().and_then(|e| e.to_str()) {
+                Some("tf" | "hcl") => "Terraform (HCL)",
+                Some("json") => "JSON",
+                _ => "YAML",
+            };
+            Some(
+                crate::Finding::new(
+                    crate::catalog::UNPARSED_FILE.id,
+                    crate::catalog::UNPARSED_FILE.severity,
+                    format!("the file does not parse as {what}: {message}"),
+                    path,
+                    line,
+                    column,
+                )
+                .with_help(format!(
+                    "Fix the syntax at this position (`terraform fmt` or a YAML linter shows it), or rename the file if it is not {what}."
+                )),
+            )
+        })
+        .collect()
 }
 
 #[cfg(feature = "backup")]

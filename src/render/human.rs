@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use super::Report;
 use crate::finding::{Finding, Severity};
-use crate::sources::Sources;
+use crate::sources::{MAX_QUOTED_CHARS, Sources};
 
 const TAB: &str = "    ";
 
@@ -38,16 +38,58 @@ fn render_one(out: &mut String, f: &Finding, sources: &Sources) {
         f.start.line,
         f.start.column
     );
-    if let Some(line) = sources.line(&f.file, f.start.line) {
-        let shown = line.replace('\t', TAB);
+    if let Some(line) = sources
+        .quotable(&f.file)
+        .then(|| sources.line(&f.file, f.start.line))
+        .flatten()
+    {
+        let (shown, offset, width) = window(line, f);
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{line_no} | {shown}");
-        let (offset, width) = caret(line, f);
         let _ = writeln!(out, "{pad} | {}{}", " ".repeat(offset), "^".repeat(width));
     }
     if !f.help.is_empty() {
         let _ = writeln!(out, "{pad} = help: {}", f.help);
     }
+}
+
+/// What is shown of `line` (at most [`MAX_QUOTED_CHARS`] characters around
+/// the span, `…` where it was cut, tabs as four spaces) and the caret's
+/// offset and width under it. Linear in the line's length.
+fn window(line: &str, f: &Finding) -> (String, usize, usize) {
+    let total = line.chars().count();
+    if total <= MAX_QUOTED_CHARS {
+        let (offset, width) = caret(line, f);
+        return (line.replace('\t', TAB), offset, width);
+    }
+    // Keep some context before the span, then as much as fits.
+    let start_col = (f.start.column as usize).saturating_sub(1).min(total);
+    let from = start_col.saturating_sub(MAX_QUOTED_CHARS / 3);
+    let to = (from + MAX_QUOTED_CHARS).min(total);
+    let from = to.saturating_sub(MAX_QUOTED_CHARS).min(from);
+    let byte = |ch: usize| line.char_indices().nth(ch).map_or(line.len(), |(b, _)| b);
+    let part = &line[byte(from)..byte(to)];
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < total { "…" } else { "" };
+    let moved = Finding {
+        start: crate::finding::Position::new(
+            f.start.line,
+            f.start
+                .column
+                .saturating_sub(u32::try_from(from).unwrap_or(u32::MAX)),
+        ),
+        end: f.end.map(|e| {
+            crate::finding::Position::new(
+                e.line,
+                e.column
+                    .saturating_sub(u32::try_from(from).unwrap_or(u32::MAX)),
+            )
+        }),
+        ..f.clone()
+    };
+    let (offset, width) = caret(part, &moved);
+    let shown = format!("{lead}{}{tail}", part.replace('\t', TAB));
+    (shown, offset + usize::from(from > 0), width)
 }
 
 /// Display offset and width of the caret under `line`: from the start column
@@ -142,6 +184,43 @@ error[SWARM-TF-001]: count is even
             "{text}"
         );
         assert!(text.ends_with("0 errors, 1 warning, 0 info findings\n"));
+    }
+
+    #[test]
+    fn long_lines_are_quoted_in_a_window_around_the_span() {
+        let secret = "SECRET".repeat(50);
+        let line = format!("key: {}value{secret}", "x".repeat(300));
+        let mut sources = Sources::new();
+        sources.insert("a.yml", format!("{line}\n"));
+        let f = Finding::new("X-001", Severity::Error, "m", "a.yml", 1, 306).with_end(1, 310);
+        let text = render(&Report::new(vec![f], 0), &sources);
+        let shown = text.lines().nth(3).expect("source line");
+        assert!(shown.chars().count() <= MAX_QUOTED_CHARS + 8, "{shown}");
+        assert!(shown.contains("value"), "{shown}");
+        let caret_line = text.lines().nth(4).expect("caret line");
+        let at = caret_line.find('^').expect("caret");
+        let under: String = shown.chars().skip(at).take(5).collect();
+        assert_eq!(under, "value", "{shown}\n{caret_line}");
+    }
+
+    #[test]
+    fn a_file_that_does_not_parse_is_named_not_quoted() {
+        let mut sources = Sources::new();
+        sources.insert(
+            "docker-compose.production.yml",
+            "PATH=/bin\0AWS_SECRET=abc\0",
+        );
+        let f = Finding::new(
+            "X-001",
+            Severity::Error,
+            "m",
+            "docker-compose.production.yml",
+            1,
+            1,
+        );
+        let text = render(&Report::new(vec![f], 0), &sources);
+        assert!(!text.contains("AWS_SECRET"), "{text}");
+        assert!(text.contains("docker-compose.production.yml:1:1"), "{text}");
     }
 
     #[test]

@@ -18,6 +18,7 @@
 mod allowlist;
 mod archive;
 mod catalog;
+mod conninfo;
 mod drill;
 mod error;
 mod extensions;
@@ -40,7 +41,11 @@ mod verify;
 
 pub use allowlist::{ColumnRef, SoftFkAllowlist, SoftReference};
 pub use archive::{ArchiveError, Compression, Header, Magic, Toc, TocEntry, classify, parse_toc};
+/// Timeouts and the https-only rule every HTTP client of this crate takes.
+pub use busflow_http::{HttpSettings, InsecureUrl};
 pub use catalog::{RULES, Rule, RuleKind, Severity};
+/// A connection string (URL or key-value) with its password replaced by `****`.
+pub use conninfo::redact as redact_conninfo;
 pub use drill::{Cadence, DrillResult, Due, next_drill};
 pub use error::{Error, ErrorKind};
 pub use name::{DumpName, RejectReason, Rejection};

@@ -81,7 +81,7 @@ enum Roots {
 }
 
 /// A target URL made ready for tokio-postgres, and how its TLS is checked.
-#[derive(Debug)]
+/// `Debug` shows the URL without its password.
 pub(crate) struct Target {
     /// The URL without the TLS keys tokio-postgres does not know.
     pub url: String,
@@ -142,6 +142,16 @@ fn parse_with_env(url: &str, env: impl Fn(&str) -> Option<String>) -> Result<Tar
         format!("{base}?{}", kept.join("&"))
     };
     Ok(Target { url, mode, roots })
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("url", &crate::conninfo::redact(&self.url))
+            .field("mode", &self.mode)
+            .field("roots", &self.roots)
+            .finish()
+    }
 }
 
 impl Target {

@@ -57,40 +57,13 @@ pub(crate) fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Splits `postgres://user:password@host/db` into the URL without the
-/// password and the (percent-decoded) password.
+/// Splits a connection string (URL or key-value) into what goes on the
+/// command line (no password) and the password (for `PGPASSWORD`).
 pub(crate) fn split_password(url: &str) -> Connection {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
-        return Connection {
-            url_without_password: url.to_owned(),
-            password: None,
-        };
-    };
-    let authority_end = url[scheme_end..]
-        .find(['/', '?'])
-        .map_or(url.len(), |i| scheme_end + i);
-    let authority = &url[scheme_end..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return Connection {
-            url_without_password: url.to_owned(),
-            password: None,
-        };
-    };
-    let userinfo = &authority[..at];
-    let Some((user, password)) = userinfo.split_once(':') else {
-        return Connection {
-            url_without_password: url.to_owned(),
-            password: None,
-        };
-    };
+    let split = crate::conninfo::split(url);
     Connection {
-        url_without_password: format!(
-            "{}{user}@{}{}",
-            &url[..scheme_end],
-            &authority[at + 1..],
-            &url[authority_end..]
-        ),
-        password: Some(percent_decode(password)),
+        url_without_password: split.without_password,
+        password: split.password,
     }
 }
 

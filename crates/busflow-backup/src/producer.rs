@@ -88,6 +88,12 @@ pub async fn produce(
             format!("{} does not exist", pg_dump.display()),
         ));
     }
+    if !crate::conninfo::parses(database_url) {
+        return Err(Error::tool(
+            "pg_dump",
+            "the database URL is neither a postgres:// URL nor key=value pairs (not shown: it may hold a password)",
+        ));
+    }
     let started = Instant::now();
     let name = DumpName::for_instant(prefix, now);
     let conn = split_password(database_url);

@@ -12,6 +12,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use busflow_http::HttpSettings;
 use serde::Deserialize;
 
 use crate::store::Secret;
@@ -35,6 +36,8 @@ pub enum NotifyError {
     },
     /// The network failed: worth retrying.
     Network(String),
+    /// The URL may not carry the credential (plain `http://`): never sent.
+    Insecure(busflow_http::InsecureUrl),
 }
 
 impl std::fmt::Display for NotifyError {
@@ -43,6 +46,7 @@ impl std::fmt::Display for NotifyError {
             NotifyError::Refused { status, body } => write!(f, "refused with {status}: {body}"),
             NotifyError::Server { status } => write!(f, "server error {status}"),
             NotifyError::Network(e) => write!(f, "network error: {e}"),
+            NotifyError::Insecure(e) => write!(f, "{e}"),
         }
     }
 }
@@ -105,15 +109,20 @@ impl std::fmt::Debug for SlackWebhook {
 }
 
 impl SlackWebhook {
-    /// A webhook at `url` (a secret: it is the credential).
-    pub fn new(url: Secret) -> Self {
-        Self {
-            url,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .unwrap_or_default(),
-        }
+    /// A webhook at `url` (a secret: it is the credential), `https://` only,
+    /// with the default [`HttpSettings`].
+    pub fn new(url: Secret) -> Result<Self, NotifyError> {
+        Self::with_settings(url, &HttpSettings::default())
+    }
+
+    /// A webhook with these timeouts; `http://` is refused unless the
+    /// settings allow loopback test servers.
+    pub fn with_settings(url: Secret, settings: &HttpSettings) -> Result<Self, NotifyError> {
+        settings
+            .check_url(url.expose())
+            .map_err(NotifyError::Insecure)?;
+        let http = settings.client().map_err(|e| classify(&e))?;
+        Ok(Self { url, http })
     }
 }
 
@@ -158,17 +167,27 @@ struct Issue {
 }
 
 impl GitHubIssues {
-    /// Issues of `repo` (`owner/name`) at `api` (`https://api.github.com`).
-    pub fn new(api: &str, repo: &str, token: Secret) -> Self {
-        Self {
+    /// Issues of `repo` (`owner/name`) at `api` (`https://api.github.com`),
+    /// `https://` only (the token is a credential), default [`HttpSettings`].
+    pub fn new(api: &str, repo: &str, token: Secret) -> Result<Self, NotifyError> {
+        Self::with_settings(api, repo, token, &HttpSettings::default())
+    }
+
+    /// Issues with these timeouts; `http://` is refused unless the settings
+    /// allow loopback test servers.
+    pub fn with_settings(
+        api: &str,
+        repo: &str,
+        token: Secret,
+        settings: &HttpSettings,
+    ) -> Result<Self, NotifyError> {
+        settings.check_url(api).map_err(NotifyError::Insecure)?;
+        Ok(Self {
             api: api.trim_end_matches('/').to_owned(),
             repo: repo.to_owned(),
             token,
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(30))
-                .build()
-                .unwrap_or_default(),
-        }
+            http: settings.client().map_err(|e| classify(&e))?,
+        })
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {

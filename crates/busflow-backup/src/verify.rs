@@ -46,8 +46,8 @@ pub const DEFAULT_EXTENSIONS: [&str; 3] = ["pg_cron", "pgsodium", "vector"];
 /// The documented size ceiling: 10 GB.
 pub const DEFAULT_SIZE_CEILING: u64 = 10_000_000_000;
 
-/// How the verify runs.
-#[derive(Debug, Clone)]
+/// How the verify runs. `Debug` shows the target URL without its password.
+#[derive(Clone)]
 pub struct VerifyConfig {
     /// A URL on the target server with the right to create databases.
     /// Its `sslmode` and `sslrootcert` mean what they mean to libpq, for
@@ -74,6 +74,27 @@ pub struct VerifyConfig {
     pub deadline: std::time::Duration,
     /// Told the bytes read as the data section streams (none by default).
     pub progress: Option<Progress>,
+}
+
+impl std::fmt::Debug for VerifyConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyConfig")
+            .field(
+                "target_admin_url",
+                &crate::conninfo::redact(&self.target_admin_url),
+            )
+            .field("pg_restore", &self.pg_restore)
+            .field("prefix", &self.prefix)
+            .field("schemas", &self.schemas)
+            .field("extensions", &self.extensions)
+            .field("size_ceiling", &self.size_ceiling)
+            .field("allowlist", &self.allowlist)
+            .field("keep_database", &self.keep_database)
+            .field("toc_limit", &self.toc_limit)
+            .field("deadline", &self.deadline)
+            .field("progress", &self.progress)
+            .finish()
+    }
 }
 
 impl VerifyConfig {

@@ -30,21 +30,6 @@ pub use hcl_edit;
 pub use module::{BlockRef, Module, ParseError, TfFile};
 pub use source::{LineIndex, Pos};
 
-/// A file or folder of a module that could not be read.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot read {}: {source}", path.display())]
-pub struct ReadError {
-    /// The path.
-    pub path: std::path::PathBuf,
-    /// Why.
-    pub source: std::io::Error,
-}
-
-impl ReadError {
-    pub(crate) fn new(path: &std::path::Path, source: std::io::Error) -> Self {
-        Self {
-            path: path.to_path_buf(),
-            source,
-        }
-    }
-}
+/// A file or folder of a module that could not be read (busflow-fs: regular
+/// files only, within the module's folder, under a size cap).
+pub use busflow_fs::{Limits, ReadError, Skipped};

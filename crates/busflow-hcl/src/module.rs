@@ -171,28 +171,64 @@ pub struct Module {
     pub scripts: Vec<(PathBuf, String)>,
     /// Files that did not parse.
     pub parse_errors: Vec<ParseError>,
+    /// Files of the folder that were not read (links out of it, special
+    /// files, files over the size cap), and why.
+    pub skipped: Vec<busflow_fs::Skipped>,
 }
 
 impl Module {
     /// Reads every `.tf` file in `dir` and every script or template below
-    /// it (`.sh`, `.tpl`, `.tftpl`, `.yaml`, `.yml`, `.cfg`).
+    /// it (`.sh`, `.tpl`, `.tftpl`, `.yaml`, `.yml`, `.cfg`), with the default
+    /// [`busflow_fs::Limits`].
     pub fn load(dir: &Path) -> Result<Self, ReadError> {
-        let mut tf = Vec::new();
-        let mut scripts = Vec::new();
-        collect(dir, true, &mut tf, &mut scripts)?;
-        tf.sort();
-        scripts.sort();
+        Self::load_with(dir, &busflow_fs::Limits::default())
+    }
+
+    /// [`Module::load`] with these limits. Only regular files inside `dir`
+    /// are read (a link that leads out of it, a FIFO or a device is skipped
+    /// and listed in [`Module::skipped`]); hidden entries are passed over.
+    pub fn load_with(dir: &Path, limits: &busflow_fs::Limits) -> Result<Self, ReadError> {
+        let root = busflow_fs::Root::new(dir)?.with_limits(*limits);
+        let hidden = |p: &Path| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        };
+        let walk = root.walk(&|p| !hidden(p), &|p| {
+            let top = p.parent() == Some(Path::new(""));
+            !hidden(p)
+                && match p.extension().and_then(|e| e.to_str()) {
+                    Some("tf") => top,
+                    Some("sh" | "tpl" | "tftpl" | "yaml" | "yml" | "cfg") => true,
+                    _ => false,
+                }
+        })?;
         let mut sources = Vec::new();
-        for path in tf {
-            let text = std::fs::read_to_string(&path).map_err(|e| ReadError::new(&path, e))?;
-            sources.push((path, text));
-        }
         let mut read = Vec::new();
-        for path in scripts {
-            let text = std::fs::read_to_string(&path).map_err(|e| ReadError::new(&path, e))?;
-            read.push((path, text));
+        let mut skipped = walk.skipped;
+        for relative in walk.files {
+            let text = match root.read(&relative) {
+                Ok(t) => t,
+                Err(busflow_fs::ReadError::NotText { .. }) => {
+                    skipped.push(busflow_fs::Skipped {
+                        path: relative,
+                        reason: "not UTF-8 text".to_owned(),
+                    });
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let path = dir.join(&relative);
+            if relative.extension().is_some_and(|e| e == "tf")
+                && relative.parent() == Some(Path::new(""))
+            {
+                sources.push((path, text));
+            } else {
+                read.push((path, text));
+            }
         }
-        Ok(Self::from_sources(dir, sources, read))
+        let mut module = Self::from_sources(dir, sources, read);
+        module.skipped = skipped;
+        Ok(module)
     }
 
     /// A module from texts already read: `.tf` files and scripts.
@@ -213,6 +249,7 @@ impl Module {
             files,
             scripts,
             parse_errors,
+            skipped: Vec::new(),
         }
     }
 
@@ -285,35 +322,4 @@ impl Module {
             .or_else(|| self.files.first())
             .map_or_else(|| self.dir.join("main.tf"), |f| f.path.clone())
     }
-}
-
-fn collect(
-    dir: &Path,
-    top: bool,
-    tf: &mut Vec<PathBuf>,
-    scripts: &mut Vec<PathBuf>,
-) -> Result<(), ReadError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| ReadError::new(dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| ReadError::new(dir, e))?;
-        let path = entry.path();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let is_dir = entry
-            .file_type()
-            .map_err(|e| ReadError::new(&path, e))?
-            .is_dir();
-        if is_dir {
-            collect(&path, false, tf, scripts)?;
-            continue;
-        }
-        match path.extension().and_then(|e| e.to_str()) {
-            Some("tf") if top => tf.push(path),
-            Some("sh" | "tpl" | "tftpl" | "yaml" | "yml" | "cfg") => scripts.push(path),
-            _ => {}
-        }
-    }
-    Ok(())
 }

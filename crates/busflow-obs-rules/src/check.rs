@@ -33,19 +33,33 @@ pub fn check_rule_file(path: &Path, bytes: &[u8], config: &Config) -> Checked {
 /// Checks every rule file (`*.yml`, `*.yaml`) below `dir`, in path order.
 /// A file that cannot be read is an error; a file that does not parse is a
 /// [`Checked`] with OBS-001 findings.
+///
+/// Only regular files inside `dir` are read: links that lead out of it,
+/// links to folders (no loop can form), FIFOs and devices are passed over.
 pub fn check_rule_dir(dir: &Path, config: &Config) -> Result<Vec<Checked>, Error> {
-    let mut paths = Vec::new();
-    collect(dir, &mut paths)?;
-    paths.sort();
+    let root = busflow_fs::Root::new(dir).map_err(|e| Error::from_kind(ErrorKind::Read(e)))?;
+    let walk = root
+        .walk(&|_| true, &|p| {
+            matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml"))
+        })
+        .map_err(|e| Error::from_kind(ErrorKind::Read(e)))?;
+    for s in &walk.skipped {
+        tracing::warn!(file = %dir.join(&s.path).display(), reason = %s.reason, "rule file skipped");
+    }
+    let paths: Vec<PathBuf> = walk.files.iter().map(|p| dir.join(p)).collect();
     check_rule_paths(&paths, config)
 }
 
 /// Reads and checks `paths`, spread over the machine's cores; the result
 /// keeps the order of `paths`. The first file that cannot be read is the
-/// error.
+/// error: only regular files are read, up to busflow-fs's size cap, and a
+/// relative path that is a link leading out of the current folder is
+/// refused ([`busflow_fs::read_arg`]).
 pub fn check_rule_paths(paths: &[PathBuf], config: &Config) -> Result<Vec<Checked>, Error> {
+    let limits = busflow_fs::Limits::default();
     let one = |path: &PathBuf| -> Result<Checked, Error> {
-        let bytes = std::fs::read(path).map_err(|source| io(path, source))?;
+        let bytes = busflow_fs::read_arg_bytes(path, &limits)
+            .map_err(|e| Error::from_kind(ErrorKind::Read(e)))?;
         Ok(check_rule_file(path, &bytes, config))
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
@@ -67,60 +81,4 @@ pub fn check_rule_paths(paths: &[PathBuf], config: &Config) -> Result<Vec<Checke
             .collect()
     });
     results.into_iter().flatten().collect()
-}
-
-fn io(path: &Path, source: std::io::Error) -> Error {
-    Error::from_kind(ErrorKind::Io {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
-    for entry in std::fs::read_dir(dir).map_err(|e| io(dir, e))? {
-        let path = entry.map_err(|e| io(dir, e))?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yml" | "yaml")
-        ) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parallel_checks_keep_the_order_of_the_paths() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let paths: Vec<PathBuf> = (0..9)
-            .map(|i| {
-                let path = dir.path().join(format!("r{i}.yml"));
-                let expr = if i == 4 { "sum(" } else { "up" };
-                std::fs::write(&path, format!("groups:\n  - name: g{i}\n    rules:\n      - record: r{i}\n        expr: {expr}\n"))
-                    .expect("write");
-                path
-            })
-            .collect();
-        let checked = check_rule_paths(&paths, &Config::default()).expect("all readable");
-        let names: Vec<&str> = checked
-            .iter()
-            .map(|c| c.file.groups[0].name.value.as_str())
-            .collect();
-        assert_eq!(
-            names,
-            ["g0", "g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8"]
-        );
-        assert_eq!(checked.iter().position(|c| !c.findings.is_empty()), Some(4));
-
-        let mut with_missing = paths.clone();
-        with_missing.insert(3, dir.path().join("missing.yml"));
-        let err = check_rule_paths(&with_missing, &Config::default()).expect_err("unreadable");
-        assert!(err.to_string().contains("missing.yml"), "{err}");
-    }
 }

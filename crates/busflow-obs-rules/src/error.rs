@@ -26,6 +26,10 @@ pub enum ErrorKind {
         #[source]
         source: std::io::Error,
     },
+    /// A file was refused before reading: a link out of the folder, a
+    /// special file, a file over the size cap.
+    #[error(transparent)]
+    Read(#[from] busflow_fs::ReadError),
     /// The series source could not be reached.
     #[error("{url}: {detail}")]
     Transport {

@@ -53,6 +53,8 @@ mod slo;
 mod template;
 mod validity;
 
+/// Timeouts and the https-only rule every HTTP client of this crate takes.
+pub use busflow_http::{HttpSettings, InsecureUrl};
 pub use busflow_yaml::Pos;
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use check::{Checked, check_rule_dir, check_rule_file, check_rule_paths};

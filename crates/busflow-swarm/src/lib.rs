@@ -28,6 +28,8 @@ mod source {
 pub mod stack;
 pub mod tf;
 
+/// Timeouts and the https-only rule every HTTP client of this crate takes.
+pub use busflow_http::{HttpSettings, InsecureUrl};
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use error::{Error, ErrorKind};
 pub use finding::Finding;

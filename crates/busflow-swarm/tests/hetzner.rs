@@ -3,10 +3,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use busflow_swarm::TfContract;
 use busflow_swarm::hetzner::{
     HetznerClient, ResizeDecision, ResizePolicy, Token, compare_load_balancer,
 };
+use busflow_swarm::{HttpSettings, TfContract};
 use testkit::{HttpStub, StubRequest, StubResponse};
 
 const TOKEN: &str = "hz-token-7f3a9c";
@@ -54,7 +54,12 @@ fn hetzner() -> HttpStub {
 #[tokio::test]
 async fn swarm_ops_003_a_critical_alert_resizes_online_and_waits_for_the_action() {
     let stub = hetzner();
-    let client = HetznerClient::new(stub.base_url(), Token::new(TOKEN)).expect("client");
+    let client = HetznerClient::with_settings(
+        stub.base_url(),
+        Token::new(TOKEN),
+        &HttpSettings::default().allow_plain_http_on_loopback(),
+    )
+    .expect("client");
     let volume = client.volume(4711).await.expect("volume");
     assert_eq!((volume.size, volume.server), (20, Some(42)));
     let policy = ResizePolicy::default();
@@ -101,7 +106,12 @@ fn swarm_ops_003_the_cap_and_the_cooldown_hold() {
 #[tokio::test]
 async fn errors_name_hetzners_code_and_never_the_token() {
     let stub = hetzner();
-    let client = HetznerClient::new(stub.base_url(), Token::new(TOKEN)).expect("client");
+    let client = HetznerClient::with_settings(
+        stub.base_url(),
+        Token::new(TOKEN),
+        &HttpSettings::default().allow_plain_http_on_loopback(),
+    )
+    .expect("client");
     let err = client.volume(9).await.expect_err("missing");
     assert!(err.to_string().contains("not_found"), "{err}");
     let err = client
@@ -109,7 +119,12 @@ async fn errors_name_hetzners_code_and_never_the_token() {
         .await
         .expect_err("shrink refused");
     assert!(err.to_string().contains("invalid_input"), "{err}");
-    let wrong = HetznerClient::new(stub.base_url(), Token::new("wrong")).expect("client");
+    let wrong = HetznerClient::with_settings(
+        stub.base_url(),
+        Token::new("wrong"),
+        &HttpSettings::default().allow_plain_http_on_loopback(),
+    )
+    .expect("client");
     let err = wrong.volume(4711).await.expect_err("unauthorized");
     assert!(err.to_string().contains("unauthorized"), "{err}");
     for text in [err.to_string(), format!("{err:?}"), format!("{client:?}")] {
@@ -120,7 +135,12 @@ async fn errors_name_hetzners_code_and_never_the_token() {
 #[tokio::test]
 async fn swarm_tf_012_the_live_load_balancer_is_compared_with_the_contract() {
     let stub = hetzner();
-    let client = HetznerClient::new(stub.base_url(), Token::new(TOKEN)).expect("client");
+    let client = HetznerClient::with_settings(
+        stub.base_url(),
+        Token::new(TOKEN),
+        &HttpSettings::default().allow_plain_http_on_loopback(),
+    )
+    .expect("client");
     let lb = client.load_balancer("ingress").await.expect("lb");
     let diff = compare_load_balancer(&lb, &TfContract::default());
     assert_eq!(

@@ -25,9 +25,34 @@ pub enum ErrorKind {
         /// What went wrong (never the token).
         message: String,
     },
+    /// The cutover's state file could not be read or is not a state file.
+    #[error("{}: {detail}", path.display())]
+    StateFile {
+        /// The state file.
+        path: std::path::PathBuf,
+        /// What is wrong with it (`line 3 column 5: expected …`).
+        detail: String,
+        /// The underlying error, when the file could not be read.
+        #[source]
+        source: Option<busflow_fs::ReadError>,
+    },
 }
 
 impl Error {
+    pub(crate) fn state_file(
+        path: &std::path::Path,
+        detail: impl Into<String>,
+        source: Option<busflow_fs::ReadError>,
+    ) -> Self {
+        Self {
+            kind: ErrorKind::StateFile {
+                path: path.to_path_buf(),
+                detail: detail.into(),
+                source,
+            },
+        }
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind

@@ -27,6 +27,8 @@ pub mod tf;
 pub mod workflow;
 
 pub use busflow_hcl::Module;
+/// Timeouts and the https-only rule every HTTP client of this crate takes.
+pub use busflow_http::{HttpSettings, InsecureUrl};
 pub use catalog::{RULES, Rule, RuleKind, Severity};
 pub use error::{Error, ErrorKind};
 pub use finding::Finding;

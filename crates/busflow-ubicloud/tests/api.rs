@@ -7,11 +7,11 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use busflow_ubicloud::Location;
 use busflow_ubicloud::api::{
     CreatePostgres, DbRef, FirewallChanges, Token, UbicloudApi, UbicloudClient, ensure_firewall,
     ensure_metric_destination,
 };
+use busflow_ubicloud::{HttpSettings, Location};
 use serde_json::json;
 use testkit::{HttpStub, StubRequest, StubResponse};
 
@@ -255,7 +255,12 @@ async fn ubi_tf_002_a_database_is_created_restricted_and_its_firewall_reconciled
     let spec = Arc::new(Spec::load());
     let state = Arc::new(Mutex::new(State::default()));
     let stub = ubicloud(spec, state.clone());
-    let client = UbicloudClient::new(stub.base_url(), Token::new(TOKEN)).expect("client");
+    let client = UbicloudClient::with_settings(
+        stub.base_url(),
+        Token::new(TOKEN),
+        &HttpSettings::default().allow_plain_http_on_loopback(),
+    )
+    .expect("client");
     let mut create = CreatePostgres::documented(64);
     create.restrict_by_default = false; // the client sets it whatever it is given
     let created = client.create(&db(), &create).await.expect("created");
@@ -315,7 +320,12 @@ async fn the_metric_destination_ca_and_replica_endpoints_follow_the_spec() {
     let spec = Arc::new(Spec::load());
     let state = Arc::new(Mutex::new(State::default()));
     let stub = ubicloud(spec, state.clone());
-    let client = UbicloudClient::new(stub.base_url(), Token::new(TOKEN)).expect("client");
+    let client = UbicloudClient::with_settings(
+        stub.base_url(),
+        Token::new(TOKEN),
+        &HttpSettings::default().allow_plain_http_on_loopback(),
+    )
+    .expect("client");
     let url = "https://mimir.busflow.internal/api/v1/push";
     assert!(
         ensure_metric_destination(&client, &db(), url, "ubicloud", "pw1")
@@ -363,10 +373,20 @@ async fn the_metric_destination_ca_and_replica_endpoints_follow_the_spec() {
 async fn errors_name_ubiclouds_answer_and_never_the_token() {
     let spec = Arc::new(Spec::load());
     let stub = ubicloud(spec, Arc::new(Mutex::new(State::default())));
-    let wrong = UbicloudClient::new(stub.base_url(), Token::new("wrong-token")).expect("client");
+    let wrong = UbicloudClient::with_settings(
+        stub.base_url(),
+        Token::new("wrong-token"),
+        &HttpSettings::default().allow_plain_http_on_loopback(),
+    )
+    .expect("client");
     let err = wrong.get(&db()).await.expect_err("unauthorised");
     assert!(err.to_string().contains("InvalidCredentials"), "{err}");
-    let client = UbicloudClient::new(stub.base_url(), Token::new(TOKEN)).expect("client");
+    let client = UbicloudClient::with_settings(
+        stub.base_url(),
+        Token::new(TOKEN),
+        &HttpSettings::default().allow_plain_http_on_loopback(),
+    )
+    .expect("client");
     let missing = DbRef {
         reference: "nope".into(),
         ..db()
@@ -383,7 +403,12 @@ async fn polling_waits_until_the_database_runs() {
     let spec = Arc::new(Spec::load());
     let state = Arc::new(Mutex::new(State::default()));
     let stub = ubicloud(spec, state);
-    let client = UbicloudClient::new(stub.base_url(), Token::new(TOKEN)).expect("client");
+    let client = UbicloudClient::with_settings(
+        stub.base_url(),
+        Token::new(TOKEN),
+        &HttpSettings::default().allow_plain_http_on_loopback(),
+    )
+    .expect("client");
     let running = busflow_ubicloud::api::wait_for_state(
         &client,
         &db(),

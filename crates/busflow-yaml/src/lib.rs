@@ -119,6 +119,20 @@ impl Node {
         }
     }
 
+    /// How many nodes this one holds, itself included.
+    pub fn count(&self) -> usize {
+        match &self.value {
+            Value::Scalar(..) => 1,
+            Value::Seq(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
+            Value::Map(entries) => {
+                1 + entries
+                    .iter()
+                    .map(|(k, v)| k.count() + v.count())
+                    .sum::<usize>()
+            }
+        }
+    }
+
     /// What kind of node this is, for messages.
     pub fn kind(&self) -> &'static str {
         match &self.value {
@@ -166,18 +180,33 @@ pub fn parse_general(text: &str) -> Result<Vec<Node>, SyntaxError> {
     Ok(builder.documents)
 }
 
+/// How far aliases may grow a stream, as serde_yaml bounds it: the nodes
+/// copied by aliases may not exceed this many times the events parsed (plus
+/// [`ALIAS_SLACK`]), nor [`MAX_ALIAS_NODES`] in all. Nine levels of nine
+/// aliases (a "billion laughs") would otherwise take gigabytes.
+const ALIAS_GROWTH: usize = 100;
+/// Expansion every stream may have whatever its size.
+const ALIAS_SLACK: usize = 1_000;
+/// The most nodes aliases may copy in one stream.
+pub const MAX_ALIAS_NODES: usize = 1_000_000;
+
 #[derive(Default)]
 struct Builder {
     documents: Vec<Node>,
     // Open collections: the node being filled, its anchor id, and for maps
     // a pending key.
     stack: Vec<(Node, usize, Option<Node>)>,
-    anchors: HashMap<usize, Node>,
+    // Each anchor's node, how many nodes it holds, and where it was set.
+    anchors: HashMap<usize, (Node, usize)>,
+    // Events seen and nodes copied by aliases, for the bound.
+    events: usize,
+    expanded: usize,
 }
 
 impl Builder {
     fn push(&mut self, event: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
         let pos = Pos::from_span(span);
+        self.events += 1;
         match event {
             Event::Scalar(text, style, anchor, _) => {
                 let quoted = !matches!(style, ScalarStyle::Plain);
@@ -194,10 +223,26 @@ impl Builder {
                 self.finish(node, anchor);
             }
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().ok_or_else(|| SyntaxError {
+                let (anchored, size) = self.anchors.get(&id).ok_or_else(|| SyntaxError {
                     pos,
                     message: "alias to an unknown anchor".to_owned(),
                 })?;
+                self.expanded = self.expanded.saturating_add(*size);
+                let bound = ALIAS_SLACK
+                    .saturating_add(self.events.saturating_mul(ALIAS_GROWTH))
+                    .min(MAX_ALIAS_NODES);
+                if self.expanded > bound {
+                    // Reported where the anchor was set: that is what to fix.
+                    return Err(SyntaxError {
+                        pos: anchored.pos,
+                        message: format!(
+                            "aliases expand this anchor's document past {bound} nodes \
+                             (more than {ALIAS_GROWTH} times its size): an alias bomb; \
+                             write the repeated parts out or use fewer levels of aliases"
+                        ),
+                    });
+                }
+                let node = anchored.clone();
                 self.finish(node, 0);
             }
             Event::SequenceStart(anchor, _) => {
@@ -238,7 +283,8 @@ impl Builder {
     /// Places a complete node into its parent (or as a document).
     fn finish(&mut self, node: Node, anchor: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let size = node.count();
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.documents.push(node),
@@ -322,6 +368,27 @@ mod tests {
         let docs = parse("a: \"{{ $x }}\"\nb: 'y'\n").expect("valid");
         assert_eq!(docs[0].get("a").expect("a").pos, Pos { line: 1, column: 5 });
         assert_eq!(docs[0].get("b").expect("b").pos, Pos { line: 2, column: 5 });
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_at_the_anchor() {
+        // Nine levels of nine aliases: 9^9 scalars if expanded.
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..9 {
+            let prev = level - 1;
+            let refs = vec![format!("*a{prev}"); 9].join(", ");
+            text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+        }
+        let err = parse(&text).expect_err("refused");
+        assert!(err.message.contains("alias bomb"), "{}", err.message);
+        // On the line of an anchor, not somewhere past the end.
+        assert!((1..=9).contains(&err.pos.line), "{:?}", err.pos);
+        // Ordinary reuse stays fine: a compose file's anchor used 50 times.
+        let mut ok = String::from("x: &d {a: 1, b: 2, c: [1, 2, 3]}\ns:\n");
+        for i in 0..50 {
+            ok.push_str(&format!("  s{i}: *d\n"));
+        }
+        assert_eq!(parse(&ok).expect("parses")[0].count(), 564);
     }
 
     #[test]

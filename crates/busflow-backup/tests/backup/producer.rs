@@ -101,3 +101,76 @@ async fn backup_004_a_failing_pg_dump_leaves_no_dump_and_no_password_in_the_erro
         "nothing named like a dump is left"
     );
 }
+
+/// A stand-in `pg_dump` that records its arguments and `PGPASSWORD`, then
+/// fails: what any user of the runner would see in `ps`, and what libpq gets.
+fn recording_pg_dump(dir: &std::path::Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("pg_dump");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > {dir}/argv\nprintf '%s' \"$PGPASSWORD\" > {dir}/env\necho 'connection failed' >&2\nexit 1\n",
+            dir = dir.display()
+        ),
+    )
+    .expect("write script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    script
+}
+
+#[tokio::test]
+async fn backup_004_passwords_in_a_query_or_a_conninfo_never_reach_the_command_line() {
+    let s3 = S3::start().expect("S3");
+    s3.create_bucket("dumps").expect("bucket");
+    let store = store(&s3);
+    let now = UtcTime::ymd_hm(2026, 11, 22, 3, 0).expect("t");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pg_dump = recording_pg_dump(dir.path());
+    for (conninfo, password) in [
+        (
+            "postgresql://app@db.internal/main?password=q-secret-1&sslmode=require",
+            "q-secret-1",
+        ),
+        (
+            "host=db.internal user=app password='kv secret 2' dbname=main",
+            "kv secret 2",
+        ),
+        ("postgres://app:u%40secret-3@db.internal/main", "u@secret-3"),
+    ] {
+        let err = produce(&pg_dump, conninfo, &store, "", now)
+            .await
+            .expect_err("the stand-in fails");
+        let argv = std::fs::read_to_string(dir.path().join("argv")).expect("argv recorded");
+        let env = std::fs::read_to_string(dir.path().join("env")).expect("env recorded");
+        assert!(!argv.contains(password), "{conninfo}: argv {argv}");
+        assert!(!argv.contains("secret"), "{conninfo}: argv {argv}");
+        assert_eq!(env, password, "{conninfo}: PGPASSWORD");
+        assert!(!err.to_string().contains("secret"), "{err}");
+    }
+    // Neither a URL nor key=value pairs: refused before pg_dump, not echoed.
+    std::fs::remove_file(dir.path().join("argv")).expect("rm");
+    let err = produce(&pg_dump, "postgres:/app:plain-secret@db", &store, "", now)
+        .await
+        .expect_err("refused");
+    assert!(!err.to_string().contains("plain-secret"), "{err}");
+    assert!(!dir.path().join("argv").exists(), "pg_dump never ran");
+}
+
+#[test]
+fn backup_005_debug_of_the_verify_config_hides_the_password() {
+    let config = busflow_backup::VerifyConfig::new(
+        "postgres://admin:dbg-secret@db/postgres?password=dbg-secret-2",
+        std::path::PathBuf::from("/usr/bin/pg_restore"),
+    );
+    let shown = format!("{config:?}");
+    assert!(!shown.contains("dbg-secret"), "{shown}");
+    assert!(
+        shown.contains("postgres://admin:****@db/postgres"),
+        "{shown}"
+    );
+    assert_eq!(
+        busflow_backup::redact_conninfo("host=db password=x"),
+        "host=db password=****"
+    );
+}

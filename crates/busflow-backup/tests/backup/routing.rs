@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use busflow_backup::{
-    Backoff, GitHubIssues, ISSUE_LABEL, Secret, SlackWebhook, UtcTime, dedup_key, route,
+    Backoff, GitHubIssues, HttpSettings, ISSUE_LABEL, Secret, SlackWebhook, UtcTime, dedup_key,
+    route,
 };
 use testkit::{HttpStub, StubRequest, StubResponse};
 
@@ -50,12 +51,25 @@ fn now() -> UtcTime {
     UtcTime::ymd_hm(2026, 11, 23, 4, 0).expect("t")
 }
 
+/// Test stubs listen on loopback over plain http: the test-only switch.
+fn loopback() -> HttpSettings {
+    HttpSettings::default().allow_plain_http_on_loopback()
+}
+
+fn webhook(url: impl Into<String>) -> SlackWebhook {
+    SlackWebhook::with_settings(Secret::new(url.into()), &loopback()).expect("loopback stub")
+}
+
+fn tracker(api: &str, repo: &str, token: &str) -> GitHubIssues {
+    GitHubIssues::with_settings(api, repo, Secret::new(token), &loopback()).expect("loopback stub")
+}
+
 #[tokio::test]
 async fn backup_018_slack_takes_the_alert() {
     let s = slack(200, "ok", 0);
     let g = github(vec![]);
-    let hook = SlackWebhook::new(Secret::new(format!("{}/services/T0/B0/xyz", s.base_url())));
-    let issues = GitHubIssues::new(g.base_url(), "busflow/ops", Secret::new("ghp_secret"));
+    let hook = webhook(format!("{}/services/T0/B0/xyz", s.base_url()));
+    let issues = tracker(g.base_url(), "busflow/ops", "ghp_secret");
     let routed = route(&hook, &issues, "verify", "BACKUP-012 failed", now(), FAST)
         .await
         .expect("routed");
@@ -73,11 +87,8 @@ async fn backup_018_slack_takes_the_alert() {
 async fn backup_018_a_slack_4xx_opens_an_issue_and_marks_the_run_as_warning() {
     let s = slack(403, "invalid_token", u32::MAX);
     let g = github(vec![]);
-    let hook = SlackWebhook::new(Secret::new(format!(
-        "{}/services/T0/B0/secret-path",
-        s.base_url()
-    )));
-    let issues = GitHubIssues::new(g.base_url(), "busflow/ops", Secret::new("ghp_secret"));
+    let hook = webhook(format!("{}/services/T0/B0/secret-path", s.base_url()));
+    let issues = tracker(g.base_url(), "busflow/ops", "ghp_secret");
     let routed = route(&hook, &issues, "verify", "BACKUP-012 failed", now(), FAST)
         .await
         .expect("routed");
@@ -114,15 +125,15 @@ async fn backup_018_5xx_and_network_errors_are_retried_three_times_then_take_the
     // Recovers on the third attempt: no issue.
     let s = slack(500, "rollup_error", 2);
     let g = github(vec![]);
-    let hook = SlackWebhook::new(Secret::new(s.base_url().to_owned()));
-    let issues = GitHubIssues::new(g.base_url(), "busflow/ops", Secret::new("t"));
+    let hook = webhook(s.base_url().to_owned());
+    let issues = tracker(g.base_url(), "busflow/ops", "t");
     let routed = route(&hook, &issues, "verify", "x", now(), FAST)
         .await
         .expect("routed");
     assert!(routed.notified && routed.attempts == 3);
     // Never recovers: 1 + 3 attempts, then an issue, and no warning mark.
     let s = slack(503, "", u32::MAX);
-    let hook = SlackWebhook::new(Secret::new(s.base_url().to_owned()));
+    let hook = webhook(s.base_url().to_owned());
     let routed = route(&hook, &issues, "verify", "x", now(), FAST)
         .await
         .expect("routed");
@@ -137,9 +148,7 @@ async fn backup_018_5xx_and_network_errors_are_retried_three_times_then_take_the
         .local_addr()
         .expect("addr")
         .port();
-    let hook = SlackWebhook::new(Secret::new(format!(
-        "http://127.0.0.1:{closed}/services/secret"
-    )));
+    let hook = webhook(format!("http://127.0.0.1:{closed}/services/secret"));
     let routed = route(&hook, &issues, "verify", "x", now(), FAST)
         .await
         .expect("routed");
@@ -160,8 +169,8 @@ async fn backup_019_one_issue_a_week_per_run_pattern() {
         (17, format!("{key} verify failed")),
         (18, "[produce] 2026-W48 produce failed".into()),
     ]);
-    let hook = SlackWebhook::new(Secret::new(s.base_url().to_owned()));
-    let issues = GitHubIssues::new(g.base_url(), "busflow/ops", Secret::new("t"));
+    let hook = webhook(s.base_url().to_owned());
+    let issues = tracker(g.base_url(), "busflow/ops", "t");
     let routed = route(&hook, &issues, "verify", "again", now(), FAST)
         .await
         .expect("routed");

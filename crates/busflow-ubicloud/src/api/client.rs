@@ -1,7 +1,6 @@
 //! [`UbicloudApi`] over reqwest, Bearer-token auth.
 
-use std::time::Duration;
-
+use busflow_http::HttpSettings;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -60,11 +59,20 @@ impl UbicloudClient {
     /// The public API.
     pub const DEFAULT_BASE: &'static str = "https://api.ubicloud.com";
 
-    /// A client for `base` (the public API or a test server).
+    /// A client for `base` with the default [`HttpSettings`]: `https://`
+    /// only (the token is a credential), 10 s to connect, 60 s a request.
     pub fn new(base: &str, token: Token) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
+        Self::with_settings(base, token, &HttpSettings::default())
+    }
+
+    /// A client for `base` with these timeouts; `http://` is refused unless
+    /// the settings allow loopback test servers.
+    pub fn with_settings(base: &str, token: Token, settings: &HttpSettings) -> Result<Self, Error> {
+        settings
+            .check_url(base)
+            .map_err(|e| Error::api("client", e.to_string()))?;
+        let http = settings
+            .client()
             .map_err(|e| Error::api("client", e.to_string()))?;
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),

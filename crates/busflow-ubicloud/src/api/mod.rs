@@ -2,6 +2,7 @@
 //! needs, behind [`UbicloudApi`], with [`UbicloudClient`] over reqwest and
 //! the reconcilers [`ensure_firewall`] and [`ensure_metric_destination`].
 
+pub mod cidr;
 mod client;
 mod models;
 mod reconcile;

@@ -2,6 +2,7 @@
 //! CIDRs (never leaving `0.0.0.0/0` or `::/0`), and make sure metrics ship
 //! to the Mimir endpoint.
 
+use super::cidr::normalise;
 use super::{DbRef, UbicloudApi};
 use crate::error::Error;
 
@@ -14,32 +15,20 @@ pub struct FirewallChanges {
     pub removed: Vec<String>,
 }
 
-fn normalise(cidr: &str) -> String {
-    let c = cidr.trim();
-    if c.contains('/') {
-        c.to_owned()
-    } else if c.contains(':') {
-        format!("{c}/128")
-    } else {
-        format!("{c}/32")
-    }
-}
-
 /// Makes the rules equal to `cidrs`: adds the missing ones first, then
-/// removes the others (so access never drops for an allowed CIDR). An
-/// allowed list containing `0.0.0.0/0` or `::/0` is refused.
+/// removes the others (so access never drops for an allowed CIDR). The list
+/// is parsed as address space and refused when it opens the database to the
+/// internet in any spelling ([`super::cidr::allowed`]).
 pub async fn ensure_firewall(
     api: &dyn UbicloudApi,
     db: &DbRef,
     cidrs: &[String],
 ) -> Result<FirewallChanges, Error> {
-    let wanted: Vec<String> = cidrs.iter().map(|c| normalise(c)).collect();
-    if let Some(open) = wanted.iter().find(|c| *c == "0.0.0.0/0" || *c == "::/0") {
-        return Err(Error::api(
-            "ensure firewall",
-            format!("`{open}` opens the database to the internet: allow the swarm's CIDRs only"),
-        ));
-    }
+    let wanted: Vec<String> = super::cidr::allowed(cidrs)
+        .map_err(|e| Error::api("ensure firewall", e.to_string()))?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     let existing = api.firewall_rules(db).await?;
     let mut changes = FirewallChanges::default();
     for c in &wanted {

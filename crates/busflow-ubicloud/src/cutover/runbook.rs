@@ -153,6 +153,30 @@ pub enum Step {
     RolledBack,
 }
 
+impl RunState {
+    /// Reads a state file: a regular file (busflow-fs), JSON of this shape.
+    /// Anything else is an error that names the file and where it stopped
+    /// being a state file; its content is never echoed.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = busflow_fs::read_arg(path, &busflow_fs::Limits::default()).map_err(|e| {
+            let detail = format!("cannot read the state file ({e})");
+            Error::state_file(path, detail, Some(e))
+        })?;
+        serde_json::from_str(&text).map_err(|e| {
+            Error::state_file(
+                path,
+                format!(
+                    "line {} column {}: not a cutover state file ({:?} error)",
+                    e.line(),
+                    e.column(),
+                    e.classify()
+                ),
+                None,
+            )
+        })
+    }
+}
+
 /// The persisted run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunState {
@@ -228,11 +252,10 @@ fn fail(step: &str, why: impl std::fmt::Display) -> Error {
 impl Runbook {
     /// Opens the run recorded at `path`, or starts a new one.
     pub fn open(config: CutoverConfig, path: &Path) -> Result<Self, Error> {
-        let state = match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str(&text)
-                .map_err(|e| fail("open", format!("{}: {e}", path.display())))?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => RunState::new(),
-            Err(e) => return Err(fail("open", format!("{}: {e}", path.display()))),
+        let state = if path.exists() || path.is_symlink() {
+            RunState::load(path)?
+        } else {
+            RunState::new()
         };
         Ok(Self {
             config,
