@@ -216,6 +216,15 @@ async fn run(args: &Args) -> Result<Report, String> {
     match &s.fallback {
         Some(fb) => {
             let fallback = store(fb)?;
+            // The wait can take the whole window: say what it waits for.
+            eprintln!(
+                "backup-verify: listing `{}` ({}); while it does not answer, retrying every 30 s for up to {} s, then reading from the fallback `{}` ({})",
+                s.source.name,
+                s.source.endpoint,
+                s.fallback_window.as_secs(),
+                fb.name,
+                fb.endpoint
+            );
             let choice = choose_source(
                 &primary,
                 &fallback,

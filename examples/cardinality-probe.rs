@@ -15,7 +15,7 @@ mod cli;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use busflow::obs_rules::{Config, Mode, PrometheusSource, check_rule_dir, probe};
+use busflow::obs_rules::{Config, HttpSettings, Mode, PrometheusSource, check_rule_dir, probe};
 use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
 use clap::Parser;
 
@@ -41,6 +41,12 @@ struct Args {
     /// Exit 2 when a finding has this severity or a higher one.
     #[arg(long, default_value = "error")]
     fail_on: Severity,
+    /// Seconds to wait for a connection.
+    #[arg(long, default_value_t = 10)]
+    connect_timeout: u64,
+    /// Seconds one request may take.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -57,7 +63,11 @@ async fn main() -> ExitCode {
             return ExitStatus::CouldNotRun.into();
         }
     };
-    let mut source = PrometheusSource::new(&args.prometheus);
+    let settings = HttpSettings::default().with_timeouts(
+        std::time::Duration::from_secs(args.connect_timeout),
+        std::time::Duration::from_secs(args.timeout),
+    );
+    let mut source = PrometheusSource::with_settings(&args.prometheus, &settings);
     if let Some(t) = &args.tenant {
         source = source.tenant(t);
     }

@@ -52,8 +52,8 @@ fn main() -> ExitCode {
             match Module::load_with(path, &limits) {
                 Ok(module) => {
                     for s in &module.skipped {
-                        eprintln!("check-swarm: {}", path.join(&s.path).display());
-                        eprintln!("check-swarm:   skipped: {}", s.reason);
+                        let file = path.join(&s.path);
+                        eprintln!("check-swarm: {}: skipped, {}", file.display(), s.reason);
                     }
                     findings.extend(
                         check_module(&module, &TfContract::default())

@@ -49,6 +49,10 @@ struct Args {
     /// Worker threads (default: every core).
     #[arg(long)]
     threads: Option<usize>,
+    /// Lines longer than this many bytes are cut (at white space) before
+    /// redaction, as Loki's `max_line_size`; counted in --stats.
+    #[arg(long, default_value_t = stream::MAX_LINE_BYTES)]
+    max_line_bytes: usize,
     /// Print the rule set for another tool instead of filtering.
     #[arg(long, value_enum)]
     emit: Option<Emit>,
@@ -78,6 +82,14 @@ fn main() -> ExitCode {
     };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output went away (`| head`): nothing more to
+        // do, as ripgrep ends.
+        Err(e)
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("pii-redact: error: {e}");
             ExitCode::from(1)
@@ -113,10 +125,11 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
         .max(1);
-    let tally = stream::filter(
+    let tally = stream::filter_capped(
         &redactor,
         mode,
         threads,
+        args.max_line_bytes,
         &mut io::stdin().lock(),
         &mut io::stdout(),
     )?;

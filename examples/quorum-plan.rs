@@ -146,7 +146,7 @@ fn main() -> ExitCode {
         return ExitCode::from(1);
     }
     for s in &module.skipped {
-        eprintln!("quorum-plan: {}", s);
+        eprintln!("quorum-plan: {s}");
     }
     let current = match Topology::from_module(&module) {
         Ok(t) => t,

@@ -107,26 +107,22 @@ fn split_url(url: &str) -> Split {
 
 fn redact_url(url: &str) -> String {
     let split = split_url(url);
-    match split.password {
-        None => split.without_password,
-        Some(_) => {
-            // Put a marker where the password was, so the reader sees one was given.
-            let (scheme_end, _, _) = url_parts(&split.without_password);
-            let s = &split.without_password;
-            let (_, authority_end, _) = url_parts(s);
-            match s[scheme_end..authority_end].rfind('@') {
-                Some(at) => format!(
-                    "{}{}:****{}",
-                    &s[..scheme_end],
-                    &s[scheme_end..scheme_end + at],
-                    &s[scheme_end + at..]
-                ),
-                None => {
-                    let sep = if s.contains('?') { '&' } else { '?' };
-                    format!("{s}{sep}password=****")
-                }
-            }
-        }
+    let s = split.without_password;
+    if split.password.is_none() {
+        return s;
+    }
+    // A marker where the password was, so the reader sees one was given.
+    let (scheme_end, authority_end, _) = url_parts(&s);
+    if let Some(at) = s[scheme_end..authority_end].rfind('@') {
+        format!(
+            "{}{}:****{}",
+            &s[..scheme_end],
+            &s[scheme_end..scheme_end + at],
+            &s[scheme_end + at..]
+        )
+    } else {
+        let sep = if s.contains('?') { '&' } else { '?' };
+        format!("{s}{sep}password=****")
     }
 }
 

@@ -193,27 +193,27 @@ pub fn read_bytes(path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
         });
     }
     if meta.len() > limits.max_file_bytes {
-        return Err(too_large(path, limits));
+        return Err(too_large(path, limits.max_file_bytes));
     }
-    read_capped(file, path, limits)
+    read_capped(file, path, limits.max_file_bytes)
 }
 
-fn too_large(path: &Path, limits: &Limits) -> ReadError {
+fn too_large(path: &Path, limit: u64) -> ReadError {
     ReadError::TooLarge {
         path: path.to_path_buf(),
-        limit: limits.max_file_bytes,
+        limit,
     }
 }
 
 /// Reads at most the cap, whatever the size the file claims (files under
 /// `/proc` claim 0 bytes).
-fn read_capped(file: File, path: &Path, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+fn read_capped(file: File, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
-    file.take(limits.max_file_bytes.saturating_add(1))
+    file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| ReadError::io(path, e))?;
-    if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(too_large(path, limits));
+    if bytes.len() as u64 > limit {
+        return Err(too_large(path, limit));
     }
     Ok(bytes)
 }

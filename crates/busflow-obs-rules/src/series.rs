@@ -40,11 +40,22 @@ pub struct PrometheusSource {
 impl PrometheusSource {
     /// A source at `base_url` (`http://prometheus:9090`, or Mimir's
     /// `http://mimir/prometheus`), in [`Mode::Query`], no tenant, URLs of at
-    /// most 4 000 bytes.
+    /// most 4 000 bytes, and [`busflow_http::HttpSettings`]' default
+    /// timeouts (10 s to connect, 60 s a request), so a server that accepts
+    /// and never answers cannot hold the probe.
     pub fn new(base_url: impl Into<String>) -> Self {
+        Self::with_settings(base_url, &busflow_http::HttpSettings::default())
+    }
+
+    /// [`PrometheusSource::new`] with these timeouts. (The series API
+    /// carries no credential here, so `http://` is accepted.)
+    pub fn with_settings(
+        base_url: impl Into<String>,
+        settings: &busflow_http::HttpSettings,
+    ) -> Self {
         Self {
             base: base_url.into().trim_end_matches('/').to_owned(),
-            client: reqwest::Client::new(),
+            client: settings.client().unwrap_or_default(),
             tenant: None,
             mode: Mode::Query,
             max_url_len: 4_000,

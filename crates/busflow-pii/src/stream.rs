@@ -18,30 +18,119 @@ use crate::tally::Tally;
 /// Bytes per chunk handed to a worker.
 pub const CHUNK: usize = 1 << 20;
 
-/// Reads whole-line chunks of about `CHUNK` bytes; `None` at the end.
-fn next_chunk(input: &mut impl Read, carry: &mut Vec<u8>) -> io::Result<Option<Vec<u8>>> {
-    let mut buf = std::mem::take(carry);
-    buf.reserve(CHUNK);
-    loop {
-        let filled = buf.len();
-        let want = (filled + CHUNK).max(buf.capacity());
-        buf.resize(want, 0);
-        let n = loop {
-            match input.read(&mut buf[filled..]) {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                other => break other?,
-            }
-        };
-        buf.truncate(filled + n);
-        if n == 0 {
-            return Ok((!buf.is_empty()).then_some(buf));
+/// The longest line redacted whole, in bytes, by default: Loki's own
+/// `max_line_size` default (256 KiB), so a longer line would not be
+/// accepted downstream either. [`filter_capped`] takes another.
+pub const MAX_LINE_BYTES: usize = 256 << 10;
+
+/// Whole-line chunks of about [`CHUNK`] bytes from a reader, with every line
+/// cut at `max_line` bytes (at the last white space in its final 256 bytes,
+/// so no word is split) and the rest of it dropped: memory stays within
+/// `CHUNK + max_line` whatever a line's length, and the work is linear (each
+/// byte is read into a fixed scratch buffer and copied once).
+struct Chunks<'a, R> {
+    input: &'a mut R,
+    pending: Vec<u8>,
+    scratch: Vec<u8>,
+    max_line: usize,
+    // Length of the line being read, up to the cap.
+    line_len: usize,
+    // Dropping the rest of a line that went over the cap.
+    discarding: bool,
+    eof: bool,
+    truncated: u64,
+}
+
+impl<'a, R: Read> Chunks<'a, R> {
+    fn new(input: &'a mut R, max_line: usize) -> Self {
+        Self {
+            input,
+            pending: Vec::with_capacity(CHUNK),
+            scratch: vec![0; 64 << 10],
+            max_line: max_line.max(1),
+            line_len: 0,
+            discarding: false,
+            eof: false,
+            truncated: 0,
         }
-        if buf.len() >= CHUNK
-            && let Some(last) = memchr::memrchr(b'\n', &buf)
-        {
-            carry.extend_from_slice(&buf[last + 1..]);
-            buf.truncate(last + 1);
-            return Ok(Some(buf));
+    }
+
+    /// The next chunk of whole lines; `None` at the end.
+    fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
+        loop {
+            if self.pending.len() >= CHUNK
+                && let Some(last) = memchr::memrchr(b'\n', &self.pending)
+            {
+                let rest = self.pending.split_off(last + 1);
+                let mut chunk = std::mem::replace(&mut self.pending, rest);
+                self.pending.reserve(CHUNK);
+                chunk.shrink_to_fit();
+                return Ok(Some(chunk));
+            }
+            if self.eof {
+                return Ok((!self.pending.is_empty()).then(|| std::mem::take(&mut self.pending)));
+            }
+            let n = loop {
+                match self.input.read(&mut self.scratch) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    other => break other?,
+                }
+            };
+            if n == 0 {
+                self.eof = true;
+            } else {
+                let scratch = std::mem::take(&mut self.scratch);
+                self.push(&scratch[..n]);
+                self.scratch = scratch;
+            }
+        }
+    }
+
+    fn push(&mut self, mut data: &[u8]) {
+        while !data.is_empty() {
+            let newline = memchr::memchr(b'\n', data);
+            if self.discarding {
+                match newline {
+                    // The cut line already ended with a newline of its own.
+                    Some(i) => {
+                        data = &data[i + 1..];
+                        self.discarding = false;
+                        continue;
+                    }
+                    None => return,
+                }
+            }
+            let content = newline.unwrap_or(data.len());
+            if self.line_len + content <= self.max_line {
+                let take = newline.map_or(data.len(), |i| i + 1);
+                self.pending.extend_from_slice(&data[..take]);
+                self.line_len = if newline.is_some() {
+                    0
+                } else {
+                    self.line_len + take
+                };
+                data = &data[take..];
+                continue;
+            }
+            // Over the cap: keep what fits, cut back to white space, end the line.
+            let room = self.max_line - self.line_len;
+            self.pending.extend_from_slice(&data[..room]);
+            let line_start = self.pending.len() - (self.line_len + room);
+            let tail_from = self.pending.len().saturating_sub(256).max(line_start);
+            if let Some(ws) = self.pending[tail_from..]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+            {
+                self.pending.truncate(tail_from + ws);
+            }
+            self.pending.push(b'\n');
+            self.truncated += 1;
+            self.line_len = 0;
+            let Some(i) = newline else {
+                self.discarding = true;
+                return;
+            };
+            data = &data[i + 1..];
         }
     }
 }
@@ -63,7 +152,8 @@ fn redact_chunk(
 }
 
 /// Redacts `input` into `output` on `threads` workers (1 or more), in
-/// input order, and counts what it did.
+/// input order, and counts what it did; lines are cut at
+/// [`MAX_LINE_BYTES`].
 pub fn filter(
     redactor: &Redactor,
     mode: Mode,
@@ -71,13 +161,39 @@ pub fn filter(
     input: &mut impl Read,
     output: &mut (impl Write + Send),
 ) -> io::Result<Tally> {
-    let mut carry = Vec::new();
+    filter_capped(redactor, mode, threads, MAX_LINE_BYTES, input, output)
+}
+
+/// [`filter`] with lines cut at `max_line` bytes (the cut is counted in
+/// [`Tally::truncated`]). An error writing `output` (a closed pipe) ends the
+/// work promptly: the workers and the reader stop at their next chunk.
+pub fn filter_capped(
+    redactor: &Redactor,
+    mode: Mode,
+    threads: usize,
+    max_line: usize,
+    input: &mut impl Read,
+    output: &mut (impl Write + Send),
+) -> io::Result<Tally> {
+    let mut chunks = Chunks::new(input, max_line);
+    let mut total = filter_chunks(redactor, mode, threads, &mut chunks, output)?;
+    total.truncated += chunks.truncated;
+    Ok(total)
+}
+
+fn filter_chunks<R: Read>(
+    redactor: &Redactor,
+    mode: Mode,
+    threads: usize,
+    chunks: &mut Chunks<'_, R>,
+    output: &mut (impl Write + Send),
+) -> io::Result<Tally> {
     let mut outcome = Outcome::default();
     let mut total = Tally::default();
-    let Some(first) = next_chunk(input, &mut carry)? else {
+    let Some(first) = chunks.next_chunk()? else {
         return Ok(total);
     };
-    let second = next_chunk(input, &mut carry)?;
+    let second = chunks.next_chunk()?;
     if threads == 1 || second.is_none() {
         // One chunk of input, or one core: no threads.
         let mut chunk = Some(first);
@@ -88,7 +204,7 @@ pub fn filter(
             total.merge(&tally);
             chunk = match then.take() {
                 Some(next) => Some(next),
-                None => next_chunk(input, &mut carry)?,
+                None => chunks.next_chunk()?,
             };
         }
         output.flush()?;
@@ -109,11 +225,13 @@ pub fn filter(
             let done_tx = done_tx.clone();
             scope.spawn(move || worker(redactor, mode, &work_rx, &done_tx));
         }
+        // Only the workers hold the receiver: when they stop (the writer
+        // failed), sending fails and the reader stops too.
+        drop(work_rx);
         drop(done_tx);
         let writer = scope.spawn(move || write_in_order(done_rx, &token_tx, output));
         let read = read_into(
-            input,
-            &mut carry,
+            chunks,
             [first, second.unwrap_or_default()],
             &work_tx,
             &token_rx,
@@ -122,15 +240,15 @@ pub fn filter(
         let written = writer
             .join()
             .map_err(|_| io::Error::other("the writer thread panicked"))?;
-        read?;
+        // The writer's error (a closed pipe) first: it is why the reader stopped.
         total.merge(&written?);
+        read?;
         Ok(total)
     })
 }
 
-fn read_into(
-    input: &mut impl Read,
-    carry: &mut Vec<u8>,
+fn read_into<R: Read>(
+    chunks: &mut Chunks<'_, R>,
     read: [Vec<u8>; 2],
     work_tx: &SyncSender<(u64, Vec<u8>)>,
     tokens: &Receiver<()>,
@@ -147,7 +265,7 @@ fn read_into(
         seq += 1;
         chunk = match then.take() {
             Some(next) => Some(next),
-            None => next_chunk(input, carry)?,
+            None => chunks.next_chunk()?,
         };
     }
     Ok(())
@@ -184,6 +302,8 @@ fn write_in_order(
     for (seq, out, tally) in done {
         pending.insert(seq, (out, tally));
         while let Some((out, tally)) = pending.remove(&next) {
+            // On an error the receiver and the tokens' sender drop here, so
+            // the workers and the reader stop instead of waiting forever.
             output.write_all(&out)?;
             total.merge(&tally);
             next += 1;

@@ -17,6 +17,8 @@ pub struct Tally {
     pub lines: u64,
     /// Bytes seen.
     pub bytes: u64,
+    /// Lines cut at the line-length cap.
+    pub truncated: u64,
 }
 
 impl Tally {
@@ -43,6 +45,7 @@ impl Tally {
         }
         self.lines += other.lines;
         self.bytes += other.bytes;
+        self.truncated += other.truncated;
     }
 
     /// Redactions by `detector`.
@@ -89,6 +92,13 @@ impl Tally {
             }
         }
         let _ = writeln!(out, "{} lines, {} bytes", self.lines, self.bytes);
+        if self.truncated > 0 {
+            let _ = writeln!(
+                out,
+                "{} lines cut at the line-length cap (--max-line-bytes)",
+                self.truncated
+            );
+        }
         out
     }
 }

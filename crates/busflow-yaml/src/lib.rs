@@ -180,7 +180,7 @@ pub fn parse_general(text: &str) -> Result<Vec<Node>, SyntaxError> {
     Ok(builder.documents)
 }
 
-/// How far aliases may grow a stream, as serde_yaml bounds it: the nodes
+/// How far aliases may grow a stream, as `serde_yaml` bounds it: the nodes
 /// copied by aliases may not exceed this many times the events parsed (plus
 /// [`ALIAS_SLACK`]), nor [`MAX_ALIAS_NODES`] in all. Nine levels of nine
 /// aliases (a "billion laughs") would otherwise take gigabytes.
@@ -372,12 +372,13 @@ mod tests {
 
     #[test]
     fn an_alias_bomb_is_refused_at_the_anchor() {
+        use std::fmt::Write as _;
         // Nine levels of nine aliases: 9^9 scalars if expanded.
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
         for level in 1..9 {
             let prev = level - 1;
             let refs = vec![format!("*a{prev}"); 9].join(", ");
-            text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+            let _ = writeln!(text, "a{level}: &a{level} [{refs}]");
         }
         let err = parse(&text).expect_err("refused");
         assert!(err.message.contains("alias bomb"), "{}", err.message);
@@ -386,7 +387,7 @@ mod tests {
         // Ordinary reuse stays fine: a compose file's anchor used 50 times.
         let mut ok = String::from("x: &d {a: 1, b: 2, c: [1, 2, 3]}\ns:\n");
         for i in 0..50 {
-            ok.push_str(&format!("  s{i}: *d\n"));
+            let _ = writeln!(ok, "  s{i}: *d");
         }
         assert_eq!(parse(&ok).expect("parses")[0].count(), 564);
     }

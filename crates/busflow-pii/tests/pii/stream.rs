@@ -134,3 +134,97 @@ fn read_ahead_is_bounded_whatever_the_input_size() {
         "the input must be larger than the bound for this to mean anything"
     );
 }
+
+/// A reader that yields `data` a few KiB at a time, as a pipe does.
+struct Pipe<'a> {
+    data: &'a [u8],
+}
+
+impl std::io::Read for Pipe<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(4096).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_line_over_the_cap_is_cut_at_white_space_and_counted() {
+    let redactor = Redactor::new(busflow_pii::RedactorConfig::default());
+    // 8 MiB of one line, read from a pipe: linear, and cut at 1 KiB.
+    let mut line = b"user julia@example.org paid ".to_vec();
+    while line.len() < 8 << 20 {
+        line.extend_from_slice(b"word ");
+    }
+    line.extend_from_slice(b"tail@example.org\nnext line julia@example.org\n");
+    let mut out = Vec::new();
+    let tally = stream::filter_capped(
+        &redactor,
+        Mode::Text,
+        2,
+        1024,
+        &mut Pipe { data: &line },
+        &mut out,
+    )
+    .expect("filtered");
+    let text = String::from_utf8(out).expect("utf-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", &text[..200]);
+    assert!(
+        lines[0].len() <= 1024 && lines[0].ends_with("word"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        !text.contains("julia@example.org") && !text.contains("tail@"),
+        "redacted, tail dropped"
+    );
+    assert_eq!(tally.truncated, 1);
+}
+
+/// A writer that fails as a closed pipe does after `room` bytes.
+struct ClosedAfter {
+    room: usize,
+}
+
+impl std::io::Write for ClosedAfter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        }
+        let n = buf.len().min(self.room);
+        self.room -= n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_closed_output_ends_the_filter_with_the_pipe_error() {
+    let redactor = Redactor::new(busflow_pii::RedactorConfig::default());
+    let input: Vec<u8> = b"a line with julia@example.org in it\n"
+        .iter()
+        .copied()
+        .cycle()
+        .take(64 << 20)
+        .collect();
+    for threads in [1, 2, 4] {
+        let err = stream::filter(
+            &redactor,
+            Mode::Text,
+            threads,
+            &mut input.as_slice(),
+            &mut ClosedAfter { room: 10 },
+        )
+        .expect_err("the pipe closed");
+        assert_eq!(
+            err.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "{threads} threads"
+        );
+    }
+}
