@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use busflow::backup::{
-    GitHubIssues, IssueTracker, Notifier, Secret, SlackWebhook, UtcTime, dedup_key,
+    GitHubIssues, HttpSettings, IssueTracker, Notifier, Secret, SlackWebhook, UtcTime, dedup_key,
 };
 use busflow::swarm::ops::{DriftReport, DriftStatus};
 use clap::Parser;
@@ -95,6 +95,14 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(code) => return code,
     };
+    // A URL the token may not go to is a configuration error: refuse it
+    // before planning, not after.
+    if args.repo.is_some()
+        && let Err(e) = HttpSettings::default().check_url(&args.github_api)
+    {
+        eprintln!("drift-check: error: --github-api: {e}");
+        return ExitCode::from(1);
+    }
     let report = match (&args.exit_code, &args.output, &args.dir) {
         (Some(code), Some(path), _) => match std::fs::read_to_string(path) {
             Ok(text) => DriftReport::from_plan(*code, &text),

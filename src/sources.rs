@@ -21,10 +21,23 @@ pub const MAX_QUOTED_CHARS: usize = 120;
 #[derive(Debug, Clone)]
 struct File {
     text: String,
+    // Columns are bytes: slicing a long line needs no scan.
+    ascii: bool,
     // Byte offset of each line's start, built on first use.
     lines: OnceLock<Vec<usize>>,
     // Whether the file may be quoted, decided on first use.
     quotable: OnceLock<bool>,
+}
+
+impl File {
+    fn new(text: String) -> Self {
+        Self {
+            ascii: text.is_ascii(),
+            text,
+            lines: OnceLock::new(),
+            quotable: OnceLock::new(),
+        }
+    }
 }
 
 /// File texts by the (relative) path findings use. Files that cannot be read
@@ -68,14 +81,7 @@ impl Sources {
 
     /// Adds a file's text under the path findings use for it.
     pub fn insert(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) {
-        self.files.insert(
-            path.into(),
-            File {
-                text: text.into(),
-                lines: OnceLock::new(),
-                quotable: OnceLock::new(),
-            },
-        );
+        self.files.insert(path.into(), File::new(text.into()));
     }
 
     /// The whole text of a file, if known.
@@ -100,6 +106,13 @@ impl Sources {
         let l = &file.text[start..end];
         let l = l.strip_suffix('\n').unwrap_or(l);
         Some(l.strip_suffix('\r').unwrap_or(l))
+    }
+
+    /// Whether the file is ASCII, so a column (in characters) is a byte
+    /// offset: the renderer then cuts a window out of a long line without
+    /// scanning it, and many findings on one long line stay linear.
+    pub fn is_ascii(&self, path: &Path) -> bool {
+        self.files.get(path).is_some_and(|f| f.ascii)
     }
 
     /// Whether lines of `path` may be shown: the file is known, holds no

@@ -336,13 +336,10 @@ fn credentials_are_never_sent_over_plain_http() {
 #[test]
 fn a_server_that_never_answers_times_out() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let rules = dir.path().join("rules");
-    std::fs::create_dir_all(&rules).expect("mkdir");
-    std::fs::write(
-        rules.join("r.yml"),
-        "groups:\n  - name: g\n    rules:\n      - record: job:up:sum\n        expr: sum(up)\n",
-    )
-    .expect("write");
+    // The reference rules: they declare cardinality budgets to probe.
+    let rules =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/infra/observability/prometheus-rules");
+    let rules = rules.to_str().expect("UTF-8 path");
     // Accepts, never answers.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
@@ -355,7 +352,7 @@ fn a_server_that_never_answers_times_out() {
     let ran = run(
         dir.path(),
         "cardinality-probe",
-        &["--rules", "rules", "--prometheus", &url, "--timeout", "2"],
+        &["--rules", rules, "--prometheus", &url, "--timeout", "2"],
     );
     assert_eq!(ran.code, Some(1), "{}", ran.all());
     let _ = holder.join();
@@ -419,4 +416,37 @@ fn many_findings_of_one_large_file_render_in_every_format() {
         let ran = run(dir.path(), "check-rules", &["big.yml", "--format", format]);
         assert_eq!(ran.code, Some(2), "{format}: {}", &ran.stderr);
     }
+}
+
+#[test]
+fn a_4_mb_stack_file_on_one_line_is_quoted_in_windows() {
+    // Flow style puts every service on line 2: each finding quotes a window
+    // of it, never the whole line (this took minutes when the renderer
+    // scanned the line for every finding).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut parts = Vec::new();
+    let mut size = 0;
+    let mut i = 0;
+    while size < 4_000_000 {
+        let p = format!(
+            "svc{i}: {{image: \"registry.example.org/app:1.2.{i}\", environment: {{NODE_ENV: production}}, deploy: {{replicas: 2}}, networks: [backend]}}"
+        );
+        size += p.len() + 2;
+        parts.push(p);
+        i += 1;
+    }
+    let text = format!(
+        "version: \"3.8\"\nservices: {{{}}}\nnetworks: {{backend: {{driver: overlay}}}}\n",
+        parts.join(", ")
+    );
+    std::fs::write(dir.path().join("stack.yml"), text).expect("write");
+    let ran = run(dir.path(), "check-swarm", &["stack.yml"]);
+    assert_eq!(ran.code, Some(2), "{}", &ran.stderr);
+    let longest = ran
+        .stdout
+        .lines()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    assert!(longest < 400, "a line of {longest} characters was printed");
 }

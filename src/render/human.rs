@@ -43,7 +43,7 @@ fn render_one(out: &mut String, f: &Finding, sources: &Sources) {
         .then(|| sources.line(&f.file, f.start.line))
         .flatten()
     {
-        let (shown, offset, width) = window(line, f);
+        let (shown, offset, width) = window(line, sources.is_ascii(&f.file), f);
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{line_no} | {shown}");
         let _ = writeln!(out, "{pad} | {}{}", " ".repeat(offset), "^".repeat(width));
@@ -55,9 +55,14 @@ fn render_one(out: &mut String, f: &Finding, sources: &Sources) {
 
 /// What is shown of `line` (at most [`MAX_QUOTED_CHARS`] characters around
 /// the span, `…` where it was cut, tabs as four spaces) and the caret's
-/// offset and width under it. Linear in the line's length.
-fn window(line: &str, f: &Finding) -> (String, usize, usize) {
-    let total = line.chars().count();
+/// offset and width under it. On an ASCII line the window is cut without
+/// scanning the line, so many findings on one long line stay linear.
+fn window(line: &str, ascii: bool, f: &Finding) -> (String, usize, usize) {
+    let total = if ascii {
+        line.len()
+    } else {
+        line.chars().count()
+    };
     if total <= MAX_QUOTED_CHARS {
         let (offset, width) = caret(line, f);
         return (line.replace('\t', TAB), offset, width);
@@ -67,7 +72,13 @@ fn window(line: &str, f: &Finding) -> (String, usize, usize) {
     let from = start_col.saturating_sub(MAX_QUOTED_CHARS / 3);
     let to = (from + MAX_QUOTED_CHARS).min(total);
     let from = to.saturating_sub(MAX_QUOTED_CHARS).min(from);
-    let byte = |ch: usize| line.char_indices().nth(ch).map_or(line.len(), |(b, _)| b);
+    let byte = |ch: usize| {
+        if ascii {
+            ch.min(line.len())
+        } else {
+            line.char_indices().nth(ch).map_or(line.len(), |(b, _)| b)
+        }
+    };
     let part = &line[byte(from)..byte(to)];
     let lead = if from > 0 { "…" } else { "" };
     let tail = if to < total { "…" } else { "" };
