@@ -85,13 +85,15 @@ fn err(path: &Path, pos: Pos, expected: impl Into<String>) -> Error {
 impl SoftFkAllowlist {
     /// Reads the allow-list file.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            err(
-                path,
-                Pos { line: 1, column: 1 },
-                format!("a readable file ({e})"),
-            )
-        })?;
+        let text = busflow_fs::read_arg(path, &busflow_fs::Limits::default())
+            .map_err(busflow_fs::ReadError::into_io)
+            .map_err(|e| {
+                err(
+                    path,
+                    Pos { line: 1, column: 1 },
+                    format!("a readable file ({e})"),
+                )
+            })?;
         Self::parse(path, &text)
     }
 

@@ -49,7 +49,9 @@ fn err(path: &Path, pos: Pos, expected: impl Into<String>) -> Error {
 impl PinFile {
     /// Reads the pins file; a file that does not exist holds no pins.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        match std::fs::read_to_string(path) {
+        match busflow_fs::read_arg(path, &busflow_fs::Limits::default())
+            .map_err(busflow_fs::ReadError::into_io)
+        {
             Ok(text) => Self::parse(path, &text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
             Err(e) => Err(err(

@@ -126,7 +126,8 @@ impl VerifySettings {
 
     /// Reads the settings file.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path)
+        let text = busflow_fs::read_arg(path, &busflow_fs::Limits::default())
+            .map_err(busflow_fs::ReadError::into_io)
             .map_err(|e| err(path, START, format!("a readable file ({e})")))?;
         Self::parse(path, &text)
     }

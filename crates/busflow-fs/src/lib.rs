@@ -103,6 +103,34 @@ impl ReadError {
         }
     }
 
+    /// The error as an [`std::io::Error`] whose message leaves the path out,
+    /// for readers whose own errors already name the file. The kind is the
+    /// operating system's, or `InvalidInput`/`FileTooLarge`/`InvalidData`
+    /// for what this crate refuses.
+    pub fn into_io(self) -> std::io::Error {
+        use std::io::ErrorKind;
+        let (kind, reason) = match self {
+            ReadError::Io { source, .. } => return source,
+            ReadError::NotRegular { kind, .. } => (
+                ErrorKind::InvalidInput,
+                format!("not a regular file ({kind}); only regular files are read"),
+            ),
+            ReadError::TooLarge { limit, .. } => (
+                ErrorKind::FileTooLarge,
+                format!("larger than the {limit}-byte cap per file"),
+            ),
+            ReadError::OutsideRoot { root, .. } => (
+                ErrorKind::InvalidInput,
+                format!("a link that leads outside {}; not followed", root.display()),
+            ),
+            ReadError::NotText { offset, .. } => (
+                ErrorKind::InvalidData,
+                format!("not UTF-8 text (invalid byte at offset {offset})"),
+            ),
+        };
+        std::io::Error::new(kind, reason)
+    }
+
     /// The path the error is about.
     pub fn path(&self) -> &Path {
         match self {

@@ -118,7 +118,9 @@ impl RedactorConfig {
         path: &Path,
         env: impl Fn(&str) -> Option<std::ffi::OsString>,
     ) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = busflow_fs::read_arg(path, &busflow_fs::Limits::default())
+            .map_err(busflow_fs::ReadError::into_io)
+            .map_err(|e| Error::io(path, e))?;
         Self::parse(path, &text, env)
     }
 

@@ -65,7 +65,9 @@ pub struct Exclusions {
 impl Exclusions {
     /// Reads `pii-exclusions.yaml`.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = busflow_fs::read_arg(path, &busflow_fs::Limits::default())
+            .map_err(busflow_fs::ReadError::into_io)
+            .map_err(|e| Error::io(path, e))?;
         Self::parse(path, &text)
     }
 

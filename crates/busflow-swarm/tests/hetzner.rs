@@ -150,3 +150,17 @@ async fn swarm_tf_012_the_live_load_balancer_is_compared_with_the_contract() {
         ]
     );
 }
+
+#[test]
+fn the_token_is_never_sent_over_plain_http() {
+    let err = HetznerClient::new("http://api.hetzner.cloud/v1", Token::new("secret-token-2"))
+        .expect_err("plain http");
+    let text = err.to_string();
+    assert!(
+        text.contains("plain http") && !text.contains("secret-token-2"),
+        "{text}"
+    );
+    let tests = HttpSettings::default().allow_plain_http_on_loopback();
+    assert!(HetznerClient::with_settings("http://[::1]:1", Token::new("t"), &tests).is_ok());
+    assert!(HetznerClient::with_settings("http://192.168.1.1", Token::new("t"), &tests).is_err());
+}

@@ -430,3 +430,20 @@ async fn polling_waits_until_the_database_runs() {
     .expect_err("never deleting");
     assert!(err.to_string().contains("still `running`"), "{err}");
 }
+
+#[test]
+fn the_token_is_never_sent_over_plain_http() {
+    for base in ["http://api.ubicloud.com", "http://127.0.0.1:1", "ftp://x"] {
+        let err = UbicloudClient::new(base, Token::new("secret-token-1")).expect_err(base);
+        let text = err.to_string();
+        assert!(!text.contains("secret-token-1"), "{text}");
+    }
+    let text = UbicloudClient::new("http://127.0.0.1:1", Token::new("t"))
+        .expect_err("plain http")
+        .to_string();
+    assert!(text.contains("plain http"), "{text}");
+    // Loopback only behind the test-only switch, and still never elsewhere.
+    let tests = HttpSettings::default().allow_plain_http_on_loopback();
+    assert!(UbicloudClient::with_settings("http://127.0.0.1:1", Token::new("t"), &tests).is_ok());
+    assert!(UbicloudClient::with_settings("http://10.0.0.1", Token::new("t"), &tests).is_err());
+}

@@ -197,3 +197,20 @@ async fn backup_019_one_issue_a_week_per_run_pattern() {
     .expect("routed");
     assert_eq!((routed.issue, routed.issue_opened), (Some(42), true));
 }
+
+#[test]
+fn backup_018_webhooks_and_tokens_are_never_sent_over_plain_http() {
+    let err = SlackWebhook::new(Secret::new(
+        "http://hooks.slack.com/services/T0/B0/hook-secret".to_owned(),
+    ))
+    .expect_err("plain http");
+    let text = err.to_string();
+    assert!(
+        text.contains("plain http") && !text.contains("hook-secret"),
+        "{text}"
+    );
+    let err = GitHubIssues::new("http://api.github.com", "o/r", Secret::new("ghp_x"))
+        .expect_err("plain http");
+    assert!(err.to_string().contains("plain http"), "{err}");
+    assert!(GitHubIssues::new("https://api.github.com", "o/r", Secret::new("ghp_x")).is_ok());
+}
