@@ -69,6 +69,11 @@ pub fn read_sources(root: &Path, limits: &Limits) -> Result<(Sources, Vec<Skippe
     let walker = Root::new(root)
         .map_err(|e| match e {
             busflow_fs::ReadError::NotRegular { .. } => Error::NotADirectory(root.to_path_buf()),
+            busflow_fs::ReadError::Io { source, .. }
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                Error::NotADirectory(root.to_path_buf())
+            }
             other => Error::Read(other),
         })?
         .with_limits(*limits);
