@@ -9,7 +9,8 @@
 //!   PII-002: {replacement: hmac}
 //! hmac_key_env: BUSFLOW_PII_HMAC_KEY      # the key comes from the environment
 //! redact_test_cards: true
-//! redact_non_personal_ips: false
+//! redact_non_personal_ips: false      # true: keep_ip_ranges is empty
+//! keep_ip_ranges: [loopback, unspecified, documentation, private, shared, unique-local, link-local]
 //! url_sensitive_keys: [email, token, password, session]
 //! ```
 
@@ -17,6 +18,7 @@ use std::path::Path;
 
 use crate::detector::Detector;
 use crate::error::Error;
+use crate::ip::KeptRange;
 use crate::replacement::{HmacKey, Replacement};
 use crate::url::DEFAULT_SENSITIVE_KEYS;
 use crate::yamlfile;
@@ -34,9 +36,12 @@ pub struct RuleSetting {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedactorConfig {
     rules: [RuleSetting; Detector::ALL.len()],
-    /// Redact loopback, unspecified and documentation addresses too
-    /// (default: no; they identify nobody).
+    /// Redact every address, whatever its range (default: no). When set,
+    /// [`RedactorConfig::kept_ip_ranges`] is ignored.
     pub redact_non_personal_ips: bool,
+    /// The ranges whose addresses are kept (default: all of
+    /// [`KeptRange::ALL`]; they identify nobody).
+    pub kept_ip_ranges: Vec<KeptRange>,
     /// Redact the card networks' published test numbers too (default: yes;
     /// to a reader of the logs they are indistinguishable from a leak).
     pub redact_test_cards: bool,
@@ -51,6 +56,7 @@ impl Default for RedactorConfig {
                 replacement: Replacement::Token,
             }),
             redact_non_personal_ips: false,
+            kept_ip_ranges: KeptRange::ALL.to_vec(),
             redact_test_cards: true,
             sensitive_keys: DEFAULT_SENSITIVE_KEYS.iter().map(|k| (*k).into()).collect(),
         }
@@ -167,6 +173,32 @@ impl RedactorConfig {
                     config.redact_non_personal_ips =
                         yamlfile::boolean(path, v, None, "redact_non_personal_ips")?;
                 }
+                "keep_ip_ranges" => {
+                    let items = v.as_seq().ok_or_else(|| {
+                        Error::file(
+                            path,
+                            v.pos,
+                            Some("PIIX-002"),
+                            "keep_ip_ranges: expected a list of range names",
+                        )
+                    })?;
+                    config.kept_ip_ranges = items
+                        .iter()
+                        .map(|i| {
+                            let name = yamlfile::scalar(path, i, Some("PIIX-002"), "a range name")?;
+                            KeptRange::from_name(name).ok_or_else(|| {
+                                Error::file(
+                                    path,
+                                    i.pos,
+                                    Some("PIIX-002"),
+                                    format!(
+                                        "one of loopback, unspecified, documentation, private, shared, unique-local, link-local; found `{name}`"
+                                    ),
+                                )
+                            })
+                        })
+                        .collect::<Result<_, _>>()?;
+                }
                 "url_sensitive_keys" => {
                     let items = v.as_seq().ok_or_else(|| {
                         Error::file(
@@ -191,7 +223,7 @@ impl RedactorConfig {
                         k.pos,
                         None,
                         format!(
-                            "a known key (rules, hmac_key_env, redact_test_cards, redact_non_personal_ips, url_sensitive_keys), found `{other}`"
+                            "a known key (rules, hmac_key_env, redact_test_cards, redact_non_personal_ips, keep_ip_ranges, url_sensitive_keys), found `{other}`"
                         ),
                     ));
                 }

@@ -76,7 +76,7 @@ fn expressions(detector: Detector, config: &RedactorConfig) -> (Vec<String>, &'s
                 r"\b((?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3})\b".to_owned(),
                 format!(r"(?:^|[^0-9A-Za-z_:.])({})(?:$|[^0-9A-Za-z_:.])", ipv6()),
             ],
-            "keeping loopback, unspecified and documentation ranges (RE2 redacts them too), IPv4-mapped IPv6 and zone ids",
+            "keeping loopback, unspecified, documentation, private, shared, unique-local and link-local ranges (RE2 redacts them too), IPv4-mapped IPv6 and zone ids",
         ),
         Detector::Phone => (
             vec![

@@ -406,7 +406,8 @@ impl Redactor {
     }
 
     fn personal(&self, addr: std::net::IpAddr) -> bool {
-        self.config.redact_non_personal_ips || !ip::is_non_personal(addr)
+        self.config.redact_non_personal_ips
+            || !self.config.kept_ip_ranges.iter().any(|r| r.contains(addr))
     }
 
     /// Records the match `[s, e)` of `text` as a redaction, or as a

@@ -12,7 +12,7 @@
 //! | PII-002 | emails | WHATWG local part, domain labels and a letter TLD, no trailing dot |
 //! | PII-007 | URL parts | userinfo before `@` in the authority; values of sensitive query keys |
 //! | PIIX-001 | IBANs | per-country length table, mod-97 |
-//! | PIIX-002 | IPs | parsed v4/v6; loopback and documentation ranges kept unless asked |
+//! | PIIX-002 | IPs | parsed v4/v6; public addresses redacted; loopback, unspecified, documentation, private, shared, unique-local and link-local kept (each a choice, `keep_ip_ranges`); IPv4-mapped judged by the IPv4; a dotted quad under a version key is a version |
 //! | PIIX-003 | phones | E.164 digit counts, German trunk + area code apart from the subscriber |
 //! | PIIX-004 | tokens | JWT header decodes to a JSON object; credentials after `Bearer`/`Basic` |
 //!
@@ -66,6 +66,7 @@ pub use detector::Detector;
 pub use engine::{Mode, Outcome, Redaction, Redactor, Suppression};
 pub use error::{Error, ErrorKind};
 pub use exclusions::{Exclusion, Exclusions};
+pub use ip::KeptRange;
 pub use ledger::{DEFAULT_BUDGET, DayCounts, Ledger, UtcDay};
 pub use replacement::{HmacKey, Replacement};
 pub use tally::Tally;

@@ -23,6 +23,9 @@ pub const CHUNK: usize = 1 << 20;
 /// accepted downstream either. [`filter_capped`] takes another.
 pub const MAX_LINE_BYTES: usize = 256 << 10;
 
+/// Bytes asked of the reader at a time.
+const SCRATCH: usize = 64 << 10;
+
 /// Whole-line chunks of about [`CHUNK`] bytes from a reader, with every line
 /// cut at `max_line` bytes (at the last white space in its final 256 bytes,
 /// so no word is split) and the rest of it dropped: memory stays within
@@ -45,8 +48,8 @@ impl<'a, R: Read> Chunks<'a, R> {
     fn new(input: &'a mut R, max_line: usize) -> Self {
         Self {
             input,
-            pending: Vec::with_capacity(CHUNK),
-            scratch: vec![0; 64 << 10],
+            pending: Vec::with_capacity(CHUNK + SCRATCH),
+            scratch: vec![0; SCRATCH],
             max_line: max_line.max(1),
             line_len: 0,
             discarding: false,
@@ -61,11 +64,13 @@ impl<'a, R: Read> Chunks<'a, R> {
             if self.pending.len() >= CHUNK
                 && let Some(last) = memchr::memrchr(b'\n', &self.pending)
             {
-                let rest = self.pending.split_off(last + 1);
-                let mut chunk = std::mem::replace(&mut self.pending, rest);
-                self.pending.reserve(CHUNK);
-                chunk.shrink_to_fit();
-                return Ok(Some(chunk));
+                // The chunk keeps its buffer; the partial line after it
+                // (under one read) moves to a fresh one of the same size,
+                // so no buffer ever grows by doubling.
+                let mut rest = Vec::with_capacity(CHUNK + SCRATCH);
+                rest.extend_from_slice(&self.pending[last + 1..]);
+                self.pending.truncate(last + 1);
+                return Ok(Some(std::mem::replace(&mut self.pending, rest)));
             }
             if self.eof {
                 return Ok((!self.pending.is_empty()).then(|| std::mem::take(&mut self.pending)));

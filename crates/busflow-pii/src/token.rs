@@ -91,7 +91,36 @@ pub(crate) fn detect_scheme(text: &[u8], start: usize) -> Option<(usize, usize)>
     while text.get(end) == Some(&b'=') {
         end += 1;
     }
-    (end - value >= 8).then_some((value, end))
+    let credential = &text[value..end];
+    let shaped = if word.eq_ignore_ascii_case(b"basic") {
+        is_basic_credential(credential)
+    } else {
+        is_bearer_credential(credential)
+    };
+    shaped.then_some((value, end))
+}
+
+/// `Basic`: base64 of `user:password`, so the base64 alphabet in whole
+/// quads (padding included), at least 8 characters. `Basic realm=…` and
+/// prose are not.
+fn is_basic_credential(v: &[u8]) -> bool {
+    v.len() >= 8
+        && v.len().is_multiple_of(4)
+        && v.iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
+
+/// `Bearer`: an opaque token, a JWT or base64(url)/hex of at least 16
+/// characters mixing at least two of lower case, upper case and digits
+/// (`Bearer HTTP/1.1` in a quoted request line, or `token_type=Bearer
+/// expires_in` are not credentials).
+fn is_bearer_credential(v: &[u8]) -> bool {
+    let classes = [
+        v.iter().any(u8::is_ascii_lowercase),
+        v.iter().any(u8::is_ascii_uppercase),
+        v.iter().any(u8::is_ascii_digit),
+    ];
+    v.len() >= 16 && classes.iter().filter(|c| **c).count() >= 2
 }
 
 #[cfg(test)]
@@ -130,6 +159,10 @@ mod tests {
         let (s, e) = detect_scheme(t, 0).expect("basic");
         assert_eq!(&t[s..e], b"dXNlcjpwYXNzd29yZA==");
         assert_eq!(detect_scheme(b"Bearer short", 0), None);
+        // Not a credential's shape.
+        assert_eq!(detect_scheme(b"token_type=Bearer HTTP/1.1\"", 11), None);
+        assert_eq!(detect_scheme(b"Bearer expires_in_seconds", 0), None);
+        assert_eq!(detect_scheme(b"Basic realm=\"api\"", 0), None);
         assert_eq!(detect_scheme(b"bearers abcdefghijk", 0), None);
         assert_eq!(detect_scheme(b"Bearer\nabcdefghijk", 0), None);
     }
