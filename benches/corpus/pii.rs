@@ -283,11 +283,12 @@ pub fn dense_line(rng: &mut Rng) -> String {
             1 + rng.below(65535)
         ),
         2 => format!(
-            "{} GET https://app.busflow.app/reset?user={}&email={user}%40example.com&token={} 200 auth=\"Bearer {}\"",
+            "{} GET https://app.busflow.app/reset?user={}&email={user}%40example.com&token={} 200 auth=\"Bearer {}\" charge via sk_live_{}",
             timestamp(rng),
             rng.below(10_000),
             rng.hex(24),
-            rng.hex(32)
+            rng.hex(32),
+            rng.hex(24)
         ),
         _ => format!(
             "{{\"ts\":\"{}\",\"user\":\"{user}@example.org\",\"tel\":\"0170-{}\",\"pan\":\"{}\",\"jwt\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.{}\"}}",

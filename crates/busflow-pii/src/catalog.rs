@@ -136,6 +136,12 @@ pub static RULES: &[Rule] = &[
         Severity::Error,
         RuleKind::Action,
     ),
+    Rule::new(
+        "PIIX-005",
+        "credentials of a vendor's published shape are redacted",
+        Severity::Error,
+        RuleKind::Action,
+    ),
 ];
 
 #[cfg(test)]

@@ -22,11 +22,14 @@ pub enum Detector {
     /// PIIX-004: JWTs (header decodes to a JSON object) and bearer / basic
     /// credentials.
     Token,
+    /// PIIX-005: credentials of a vendor's published shape (Stripe, GitHub,
+    /// Slack, AWS access key IDs, PEM private keys), wherever they stand.
+    Secret,
 }
 
 impl Detector {
     /// Every detector, in rule-ID order.
-    pub const ALL: [Detector; 7] = [
+    pub const ALL: [Detector; 8] = [
         Detector::Card,
         Detector::Email,
         Detector::UrlPart,
@@ -34,6 +37,7 @@ impl Detector {
         Detector::Ip,
         Detector::Phone,
         Detector::Token,
+        Detector::Secret,
     ];
 
     /// The rule ID its redactions carry.
@@ -46,6 +50,7 @@ impl Detector {
             Detector::Ip => "PIIX-002",
             Detector::Phone => "PIIX-003",
             Detector::Token => "PIIX-004",
+            Detector::Secret => "PIIX-005",
         }
     }
 
@@ -59,6 +64,7 @@ impl Detector {
             Detector::Ip => "IP",
             Detector::Phone => "PHONE",
             Detector::Token => "TOKEN",
+            Detector::Secret => "SECRET",
         }
     }
 
@@ -72,6 +78,7 @@ impl Detector {
             Detector::Ip => "ip",
             Detector::Phone => "phone",
             Detector::Token => "token",
+            Detector::Secret => "secret",
         }
     }
 

@@ -92,6 +92,13 @@ fn expressions(detector: Detector, config: &RedactorConfig) -> (Vec<String>, &'s
             ],
             "decoding the JWT header to check it is JSON",
         ),
+        Detector::Secret => (
+            vec![
+                r"\b((?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,247}|whsec_[A-Za-z0-9]{32,128}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82}|xox[bpares]-[A-Za-z0-9-]{10,255}|A(?:KIA|SIA|BIA|CCA)[A-Z2-7]{16})\b".to_owned(),
+                r"-----(BEGIN [A-Z ]{0,30}PRIVATE KEY-----(?s:.*?)-----END [A-Z ]{0,30}PRIVATE KEY-----)".to_owned(),
+            ],
+            "that the PEM end marker names the same key type as the begin marker",
+        ),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::boundary::is_word_byte;
 use crate::config::RedactorConfig;
 use crate::detector::Detector;
 use crate::exclusions::{Context, Exclusions};
-use crate::{card, email, iban, ip, json, phone, replacement, token, url};
+use crate::{card, email, iban, ip, json, phone, replacement, secret, token, url};
 
 /// One redaction: the rule and the byte span it replaced in the input. The
 /// value itself is never kept.
@@ -331,6 +331,12 @@ impl Redactor {
                 return Some((Detector::Phone, i, end));
             }
             return None;
+        }
+        if self.on(Detector::Secret)
+            && matches!(b, b's' | b'r' | b'w' | b'g' | b'x' | b'A' | b'B')
+            && let Some(end) = secret::detect(text, i)
+        {
+            return Some((Detector::Secret, i, end));
         }
         if !(b.is_ascii_uppercase() || matches!(b, b'a'..=b'f')) {
             return None;

@@ -15,6 +15,7 @@
 //! | PIIX-002 | IPs | parsed v4/v6; public addresses redacted; loopback, unspecified, documentation, private, shared, unique-local and link-local kept (each a choice, `keep_ip_ranges`); IPv4-mapped judged by the IPv4; a dotted quad under a version key is a version |
 //! | PIIX-003 | phones | E.164 digit counts, German trunk + area code apart from the subscriber |
 //! | PIIX-004 | tokens | JWT header decodes to a JSON object; credentials after `Bearer`/`Basic` |
+//! | PIIX-005 | credentials | a vendor's published shape: Stripe secret/restricted keys and webhook secrets, GitHub tokens, Slack tokens, AWS access key IDs, PEM private keys |
 //!
 //! ```
 //! use busflow_pii::Redactor;
@@ -49,6 +50,7 @@ mod error;
 mod exclusions;
 mod iban;
 mod ip;
+mod secret;
 mod json;
 mod ledger;
 mod phone;

@@ -89,7 +89,7 @@ pub(crate) fn normalise(detector: Detector, value: &[u8]) -> Vec<u8> {
             .map(u8::to_ascii_uppercase)
             .collect(),
         Detector::Email | Detector::Ip => value.to_ascii_lowercase(),
-        Detector::UrlPart | Detector::Token => value.to_vec(),
+        Detector::UrlPart | Detector::Token | Detector::Secret => value.to_vec(),
     }
 }
 
