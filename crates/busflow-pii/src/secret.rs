@@ -30,7 +30,10 @@ fn alnum(b: u8) -> bool {
 /// The end of a credential of a known shape starting at `start` (a word
 /// start), if there is one.
 pub(crate) fn detect(text: &[u8], start: usize) -> Option<usize> {
-    if text[start] != b'B' && start > 0 && (is_word_byte(text[start - 1]) || text[start - 1] == b'-') {
+    if text[start] != b'B'
+        && start > 0
+        && (is_word_byte(text[start - 1]) || text[start - 1] == b'-')
+    {
         return None;
     }
     let rest = &text[start..];
@@ -60,7 +63,14 @@ pub(crate) fn detect(text: &[u8], start: usize) -> Option<usize> {
             None
         }
         b'x' => {
-            let slack = [&b"xoxb-"[..], b"xoxp-", b"xoxa-", b"xoxr-", b"xoxs-", b"xoxe-"];
+            let slack = [
+                &b"xoxb-"[..],
+                b"xoxp-",
+                b"xoxa-",
+                b"xoxr-",
+                b"xoxs-",
+                b"xoxe-",
+            ];
             if slack.iter().any(|p| rest.starts_with(p)) {
                 return body(5, |b| alnum(b) || b == b'-', 10, 255);
             }
@@ -69,7 +79,12 @@ pub(crate) fn detect(text: &[u8], start: usize) -> Option<usize> {
         b'A' => {
             let aws = [&b"AKIA"[..], b"ASIA", b"ABIA", b"ACCA"];
             if aws.iter().any(|p| rest.starts_with(p)) {
-                return body(4, |b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b), 16, 16);
+                return body(
+                    4,
+                    |b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b),
+                    16,
+                    16,
+                );
             }
             None
         }
