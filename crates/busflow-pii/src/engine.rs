@@ -11,7 +11,7 @@ use crate::boundary::is_word_byte;
 use crate::config::RedactorConfig;
 use crate::detector::Detector;
 use crate::exclusions::{Context, Exclusions};
-use crate::{card, email, iban, ip, json, phone, replacement, secret, token, url};
+use crate::{card, email, iban, ip, json, keyed, phone, replacement, secret, token, url};
 
 /// One redaction: the rule and the byte span it replaced in the input. The
 /// value itself is never kept.
@@ -110,6 +110,7 @@ pub struct Redactor {
     config: RedactorConfig,
     exclusions: Exclusions,
     on: [bool; Detector::ALL.len()],
+    secret_keys: keyed::SecretKeys,
 }
 
 impl Default for Redactor {
@@ -127,10 +128,12 @@ impl Redactor {
     /// An engine with `config` and `exclusions` (PII-003).
     pub fn with_exclusions(config: RedactorConfig, exclusions: Exclusions) -> Self {
         let on = std::array::from_fn(|k| config.is_enabled(Detector::ALL[k]));
+        let secret_keys = keyed::SecretKeys::new(config.sensitive_keys());
         Self {
             config,
             exclusions,
             on,
+            secret_keys,
         }
     }
 
@@ -408,6 +411,24 @@ impl Redactor {
                     .map(|(s, e)| (Detector::UrlPart, s, e))
             }
             _ => None,
+        }
+    }
+
+    /// A JSON string value `text` (at `base`) under `key`: redacted whole
+    /// as PII-007 when the key names a secret (JSON mode reads keys
+    /// structurally, so `{"password":"…"}` needs no `=` or `:` scan).
+    pub(crate) fn keep_secret_value(
+        &self,
+        text: &[u8],
+        base: usize,
+        key: Option<&[u8]>,
+        outcome: &mut Outcome,
+    ) {
+        if self.on(Detector::UrlPart)
+            && !text.is_empty()
+            && key.is_some_and(|k| self.secret_keys.contains(k))
+        {
+            self.keep(Detector::UrlPart, text, 0, text.len(), base, key, outcome);
         }
     }
 

@@ -178,6 +178,10 @@ impl Parser<'_> {
         }
         self.r
             .scan(&line[seg..e], self.base + seg, key, self.outcome);
+        if self.outcome.redactions.len() == first {
+            self.r
+                .keep_secret_value(&line[s..e], self.base + s, key, self.outcome);
+        }
         if self.outcome.redactions.len() > first {
             self.out.extend_from_slice(&line[self.copied..s]);
             self.r.splice(
@@ -271,6 +275,14 @@ mod tests {
         assert_eq!(
             out,
             r#"{"pan": "[CARD]", "amount": 12.5, "ts": 1748503543012}"#
+        );
+    }
+
+    #[test]
+    fn pii_007_values_of_secret_keys_are_redacted_whole() {
+        assert_eq!(
+            json(r#"{"user":"ann","password":"hun\"ter2","api_key":"k-1","code":"200"}"#),
+            r#"{"user":"ann","password":"[REDACTED]","api_key":"[REDACTED]","code":"200"}"#
         );
     }
 

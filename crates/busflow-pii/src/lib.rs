@@ -51,6 +51,7 @@ mod exclusions;
 mod iban;
 mod ip;
 mod json;
+mod keyed;
 mod ledger;
 mod phone;
 mod replacement;
