@@ -170,8 +170,8 @@ fn unparsed(sources: &Sources, findings: &[crate::Finding]) -> Vec<crate::Findin
                 .iter()
                 .any(|f| f.file == *path && f.severity == crate::Severity::Error)
         })
-        .filter_map(|(path, text)| {
-            let (line, column, message) = crate::sources::syntax_error(path, text)?;
+        .filter_map(|(path, _)| {
+            let (line, column, message) = sources.syntax_error(path)?;
             let what = match path.extension().and_then(|e| e.to_str()) {
                 Some("tf" | "hcl") => "Terraform (HCL)",
                 Some("json") => "JSON",
@@ -183,8 +183,8 @@ fn unparsed(sources: &Sources, findings: &[crate::Finding]) -> Vec<crate::Findin
                     crate::catalog::UNPARSED_FILE.severity,
                     format!("the file does not parse as {what}: {message}"),
                     path,
-                    line,
-                    column,
+                    *line,
+                    *column,
                 )
                 .with_help(format!(
                     "Fix the syntax at this position (`terraform fmt` or a YAML linter shows it), or rename the file if it is not {what}."

@@ -25,9 +25,15 @@ struct File {
     ascii: bool,
     // Byte offset of each line's start, built on first use.
     lines: OnceLock<Vec<usize>>,
+    // Where the file stops parsing as its extension claims, decided on
+    // first use (preflight's BUSFLOW-002 and the renderer share it).
+    syntax: OnceLock<Option<SyntaxError>>,
     // Whether the file may be quoted, decided on first use.
     quotable: OnceLock<bool>,
 }
+
+/// Where a file stops parsing: 1-based line and column, and why.
+pub(crate) type SyntaxError = (u32, u32, String);
 
 impl File {
     fn new(text: String) -> Self {
@@ -35,6 +41,7 @@ impl File {
             ascii: text.is_ascii(),
             text,
             lines: OnceLock::new(),
+            syntax: OnceLock::new(),
             quotable: OnceLock::new(),
         }
     }
@@ -119,12 +126,19 @@ impl Sources {
     /// control characters but tabs and line endings, and parses as what its
     /// extension claims (YAML, Terraform/HCL, JSON).
     pub fn quotable(&self, path: &Path) -> bool {
-        let Some(file) = self.files.get(path) else {
-            return false;
-        };
-        *file
-            .quotable
-            .get_or_init(|| plain_text(&file.text) && parses_as_claimed(path, &file.text))
+        self.files.get(path).is_some_and(|f| {
+            *f.quotable
+                .get_or_init(|| plain_text(&f.text) && self.syntax_error(path).is_none())
+        })
+    }
+
+    /// Where `path` stops parsing as its extension claims (YAML,
+    /// Terraform/HCL, JSON), parsed once per file.
+    pub(crate) fn syntax_error(&self, path: &Path) -> Option<&SyntaxError> {
+        let file = self.files.get(path)?;
+        file.syntax
+            .get_or_init(|| syntax_error(path, &file.text))
+            .as_ref()
     }
 
     /// The files known, with their texts.
@@ -141,14 +155,10 @@ fn plain_text(text: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
-fn parses_as_claimed(path: &Path, text: &str) -> bool {
-    syntax_error(path, text).is_none()
-}
-
 /// Where and why `text` does not parse as what `path`'s extension claims
 /// (YAML, Terraform/HCL, JSON): 1-based line and column, and the parser's
 /// message. `None` when it parses or the extension claims nothing checked.
-pub(crate) fn syntax_error(path: &Path, text: &str) -> Option<(u32, u32, String)> {
+fn syntax_error(path: &Path, text: &str) -> Option<SyntaxError> {
     match path.extension().and_then(|e| e.to_str()) {
         Some("yml" | "yaml") => busflow_yaml::parse(text)
             .err()

@@ -82,37 +82,40 @@ fn window(line: &str, ascii: bool, f: &Finding) -> (String, usize, usize) {
     let part = &line[byte(from)..byte(to)];
     let lead = if from > 0 { "…" } else { "" };
     let tail = if to < total { "…" } else { "" };
-    let moved = Finding {
-        start: crate::finding::Position::new(
-            f.start.line,
-            f.start
-                .column
-                .saturating_sub(u32::try_from(from).unwrap_or(u32::MAX)),
-        ),
-        end: f.end.map(|e| {
-            crate::finding::Position::new(
-                e.line,
-                e.column
-                    .saturating_sub(u32::try_from(from).unwrap_or(u32::MAX)),
-            )
-        }),
-        ..f.clone()
-    };
-    let (offset, width) = caret(part, &moved);
+    let (start, end) = span_columns(f);
+    let (offset, width) = caret_columns(
+        part,
+        start.saturating_sub(from),
+        end.map(|e| e.saturating_sub(from)),
+    );
     let shown = format!("{lead}{}{tail}", part.replace('\t', TAB));
     (shown, offset + usize::from(from > 0), width)
+}
+
+/// The finding's start column and, when it ends on the same line, its end
+/// column (1-based, in characters).
+fn span_columns(f: &Finding) -> (usize, Option<usize>) {
+    let end = f
+        .end
+        .filter(|e| e.line == f.start.line)
+        .map(|e| e.column as usize);
+    (f.start.column as usize, end)
 }
 
 /// Display offset and width of the caret under `line`: from the start column
 /// to the end column when the finding ends on the same line, else to the end
 /// of the line; tabs count as four columns as they are shown.
 fn caret(line: &str, f: &Finding) -> (usize, usize) {
+    let (start, end) = span_columns(f);
+    caret_columns(line, start, end)
+}
+
+/// [`caret`] for columns (1-based; `end` inclusive, `None` for the end of
+/// the line).
+fn caret_columns(line: &str, start: usize, end: Option<usize>) -> (usize, usize) {
     let chars: Vec<char> = line.chars().collect();
-    let start = (f.start.column as usize).saturating_sub(1).min(chars.len());
-    let end = match f.end {
-        Some(end) if end.line == f.start.line => (end.column as usize).min(chars.len()),
-        _ => chars.len(),
-    };
+    let start = start.saturating_sub(1).min(chars.len());
+    let end = end.map_or(chars.len(), |e| e.min(chars.len()));
     let end = end.max(start + 1);
     let width_of = |cs: &[char]| {
         cs.iter()

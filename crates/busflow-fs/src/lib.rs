@@ -115,10 +115,7 @@ impl ReadError {
                 ErrorKind::InvalidInput,
                 format!("not a regular file ({kind}); only regular files are read"),
             ),
-            ReadError::TooLarge { limit, .. } => (
-                ErrorKind::FileTooLarge,
-                format!("larger than the {limit}-byte cap per file"),
-            ),
+            ReadError::TooLarge { limit, .. } => (ErrorKind::FileTooLarge, over_cap(limit)),
             ReadError::OutsideRoot { root, .. } => (
                 ErrorKind::InvalidInput,
                 format!("a link that leads outside {}; not followed", root.display()),
@@ -248,11 +245,20 @@ fn read_capped(file: File, path: &Path, limit: u64) -> Result<Vec<u8>, ReadError
 
 /// [`read_bytes`], then UTF-8.
 pub fn read_text(path: &Path, limits: &Limits) -> Result<String, ReadError> {
-    let bytes = read_bytes(path, limits)?;
+    text(read_bytes(path, limits)?, path)
+}
+
+/// `bytes` of the file at `path` as UTF-8 text.
+fn text(bytes: Vec<u8>, path: &Path) -> Result<String, ReadError> {
     String::from_utf8(bytes).map_err(|e| ReadError::NotText {
         path: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// Why a file over the cap was not read, as a walk says it.
+fn over_cap(limit: u64) -> String {
+    format!("larger than the {limit}-byte cap per file")
 }
 
 /// [`read_text`] for a path given on the command line. A path that is itself
@@ -368,11 +374,7 @@ impl Root {
     /// Reads `relative` (a path below the root): a link is followed only
     /// when its target is inside the root.
     pub fn read(&self, relative: &Path) -> Result<String, ReadError> {
-        let bytes = self.read_bytes(relative)?;
-        String::from_utf8(bytes).map_err(|e| ReadError::NotText {
-            path: self.dir.join(relative),
-            offset: e.utf8_error().valid_up_to(),
-        })
+        text(self.read_bytes(relative)?, &self.dir.join(relative))
     }
 
     /// [`Root::read`] as bytes.
@@ -437,13 +439,9 @@ impl Root {
                 }
                 _ if !want(&rel) => {}
                 FileKind::Regular => match std::fs::metadata(&path) {
-                    Ok(m) if m.len() > self.limits.max_file_bytes => skip(
-                        format!(
-                            "larger than the {}-byte cap per file",
-                            self.limits.max_file_bytes
-                        ),
-                        walk,
-                    ),
+                    Ok(m) if m.len() > self.limits.max_file_bytes => {
+                        skip(over_cap(self.limits.max_file_bytes), walk);
+                    }
                     _ => walk.files.push(rel.clone()),
                 },
                 FileKind::Symlink => match inside(&self.canonical, &path) {
@@ -455,13 +453,7 @@ impl Root {
                         Ok(m) if m.is_file() && m.len() <= self.limits.max_file_bytes => {
                             walk.files.push(rel.clone());
                         }
-                        Ok(m) if m.is_file() => skip(
-                            format!(
-                                "larger than the {}-byte cap per file",
-                                self.limits.max_file_bytes
-                            ),
-                            walk,
-                        ),
+                        Ok(m) if m.is_file() => skip(over_cap(self.limits.max_file_bytes), walk),
                         Ok(m) => skip(format!("a link to {}", FileKind::of(m.file_type())), walk),
                         Err(e) => skip(format!("unreadable link ({e})"), walk),
                     },

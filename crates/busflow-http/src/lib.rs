@@ -120,13 +120,15 @@ pub enum InsecureUrl {
         "{url}: refusing to send a credential over plain http; use https:// (loopback test servers need the test-only switch)"
     )]
     PlainHttp {
-        /// The URL, redacted.
+        /// The URL, redacted by construction: scheme, host and port only
+        /// (never user information, path or query).
         url: String,
     },
     /// Not a URL, or not http(s).
     #[error("{url}: not an https URL ({reason})")]
     Invalid {
-        /// The URL, redacted.
+        /// The URL, redacted by construction: scheme, host and port only
+        /// (never user information, path or query).
         url: String,
         /// Why.
         reason: String,
