@@ -1,6 +1,7 @@
 //! busflow-pii's engine on generated log corpora (`benches/corpus/pii.rs`):
-//! clean lines (no personal data, every shape that fools detectors) and
-//! dense lines (values of every detector on every line), as text and as
+//! clean lines (no personal data, every shape that fools detectors), dense
+//! lines (values of every detector on every line) and the realistic mix of
+//! this stack's twelve log families (half of them with values), as text and as
 //! JSON lines, next to the practical ceiling — a plain `memchr` newline
 //! count over the same bytes. The whole-process comparison with Go's
 //! `regexp` doing the Promtail `replace` stages is `scripts/bench-pii`.
@@ -20,9 +21,14 @@ fn bench(c: &mut Criterion) {
     let redactor = Redactor::default();
     let clean = corpus::corpus(BYTES, 1, corpus::clean_line);
     let dense = corpus::corpus(BYTES, 2, corpus::dense_line);
+    let realistic = corpus::corpus(BYTES, 3, corpus::realistic_line);
     let mut group = c.benchmark_group("pii");
     group.sample_size(10);
-    for (name, data) in [("clean", &clean), ("dense", &dense)] {
+    for (name, data) in [
+        ("clean", &clean),
+        ("dense", &dense),
+        ("realistic", &realistic),
+    ] {
         group.throughput(Throughput::Bytes(data.len() as u64));
         group.bench_function(format!("memchr_newlines/{name}"), |b| {
             b.iter(|| memchr::memchr_iter(b'\n', std::hint::black_box(data)).count());

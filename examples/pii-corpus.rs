@@ -1,8 +1,11 @@
 //! `pii-corpus`: writes the generated log corpora of `benches/corpus/pii.rs`
-//! to stdout, for whole-process comparisons and the false-positive count.
+//! to stdout, for whole-process comparisons and the false-positive count:
+//! `clean` (no personal data), `dense` (values of every detector on every
+//! line), `realistic` (the twelve log families of this stack, half of the
+//! lines with planted values; `benches/corpus/realistic.rs`).
 //!
 //! ```text
-//! pii-corpus clean|dense BYTES [SEED]
+//! pii-corpus clean|dense|realistic BYTES [SEED]
 //! ```
 
 #[path = "../benches/corpus/pii.rs"]
@@ -17,8 +20,9 @@ fn main() -> ExitCode {
     let line: fn(&mut corpus::Rng) -> String = match args.first().map(String::as_str) {
         Some("clean") => corpus::clean_line,
         Some("dense") => corpus::dense_line,
+        Some("realistic") => corpus::realistic_line,
         _ => {
-            eprintln!("usage: pii-corpus clean|dense BYTES [SEED]");
+            eprintln!("usage: pii-corpus clean|dense|realistic BYTES [SEED]");
             return ExitCode::from(1);
         }
     };

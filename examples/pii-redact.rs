@@ -134,11 +134,11 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         &mut io::stdout(),
     )?;
     if args.stats {
-        eprint!("{}", tally.render(redactor.exclusions()));
+        eprint!("{}", tally.render(&redactor));
     }
     if let Some(path) = &args.metrics {
         let mut ledger = Ledger::default();
-        ledger.record(UtcDay::today(), &tally, redactor.exclusions());
+        ledger.record(UtcDay::today(), &tally, &redactor);
         std::fs::write(path, ledger.to_prometheus())?;
     }
     Ok(())

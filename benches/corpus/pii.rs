@@ -6,6 +6,16 @@
 //! bytes. Shared by the false-positive test, the benchmarks and the
 //! `pii-corpus` example.
 
+// Each user (tests, benchmarks, `pii-corpus`) takes a part of it.
+#[path = "realistic.rs"]
+#[allow(dead_code)]
+pub mod realistic;
+
+/// One line of the realistic corpus's mix of families (its text only).
+pub fn realistic_line(rng: &mut Rng) -> String {
+    realistic::mixed_line(rng).text
+}
+
 /// A small deterministic generator (xorshift64*).
 pub struct Rng(u64);
 

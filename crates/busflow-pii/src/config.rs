@@ -12,6 +12,7 @@
 //! redact_non_personal_ips: false      # true: keep_ip_ranges is empty
 //! keep_ip_ranges: [loopback, unspecified, documentation, private, shared, unique-local, link-local]
 //! url_sensitive_keys: [email, token, password, session]
+//! id_keys: [id, "*_id", "*_hash", seq, offset]   # digits under these are ids, not cards or phones
 //! ```
 
 use std::path::Path;
@@ -19,6 +20,7 @@ use std::path::Path;
 use crate::detector::Detector;
 use crate::error::Error;
 use crate::ip::KeptRange;
+use crate::keyed::DEFAULT_ID_KEYS;
 use crate::replacement::{HmacKey, Replacement};
 use crate::url::DEFAULT_SENSITIVE_KEYS;
 use crate::yamlfile;
@@ -46,6 +48,7 @@ pub struct RedactorConfig {
     /// to a reader of the logs they are indistinguishable from a leak).
     pub redact_test_cards: bool,
     sensitive_keys: Vec<Box<str>>,
+    id_keys: Vec<Box<str>>,
 }
 
 impl Default for RedactorConfig {
@@ -59,6 +62,7 @@ impl Default for RedactorConfig {
             kept_ip_ranges: KeptRange::ALL.to_vec(),
             redact_test_cards: true,
             sensitive_keys: DEFAULT_SENSITIVE_KEYS.iter().map(|k| (*k).into()).collect(),
+            id_keys: DEFAULT_ID_KEYS.iter().map(|k| (*k).into()).collect(),
         }
     }
 }
@@ -96,6 +100,21 @@ impl RedactorConfig {
     ) -> Self {
         self.sensitive_keys = keys.into_iter().map(|k| k.as_ref().into()).collect();
         self
+    }
+
+    /// The keys whose digits are ids, never cards or phone numbers
+    /// (replacing the default list, [`DEFAULT_ID_KEYS`]): a key (`seq`), or
+    /// `*_` and a last word (`*_id` matches `order_id`, `orderId`,
+    /// `metadata[order_id]`). Keys are compared in snake case.
+    #[must_use]
+    pub fn with_id_keys<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, keys: I) -> Self {
+        self.id_keys = keys.into_iter().map(|k| k.as_ref().into()).collect();
+        self
+    }
+
+    /// The id-key patterns.
+    pub fn id_keys(&self) -> &[Box<str>] {
+        &self.id_keys
     }
 
     /// Whether `detector` runs.
@@ -200,22 +219,10 @@ impl RedactorConfig {
                         .collect::<Result<_, _>>()?;
                 }
                 "url_sensitive_keys" => {
-                    let items = v.as_seq().ok_or_else(|| {
-                        Error::file(
-                            path,
-                            v.pos,
-                            Some("PII-007"),
-                            "url_sensitive_keys: expected a list of keys",
-                        )
-                    })?;
-                    config.sensitive_keys = items
-                        .iter()
-                        .map(|i| {
-                            yamlfile::scalar(path, i, Some("PII-007"), "a sensitive key")
-                                .map(Into::into)
-                        })
-                        .collect::<Result<_, _>>()?;
+                    config.sensitive_keys =
+                        key_list(path, v, Some("PII-007"), "url_sensitive_keys")?;
                 }
+                "id_keys" => config.id_keys = key_list(path, v, None, "id_keys")?,
                 "rules" => config.parse_rules(path, v, key.as_ref())?,
                 other => {
                     return Err(Error::file(
@@ -223,7 +230,7 @@ impl RedactorConfig {
                         k.pos,
                         None,
                         format!(
-                            "a known key (rules, hmac_key_env, redact_test_cards, redact_non_personal_ips, keep_ip_ranges, url_sensitive_keys), found `{other}`"
+                            "a known key (rules, hmac_key_env, redact_test_cards, redact_non_personal_ips, keep_ip_ranges, url_sensitive_keys, id_keys), found `{other}`"
                         ),
                     ));
                 }
@@ -277,6 +284,27 @@ impl RedactorConfig {
         }
         Ok(())
     }
+}
+
+/// A list of keys (`url_sensitive_keys`, `id_keys`).
+fn key_list(
+    path: &Path,
+    v: &busflow_yaml::Node,
+    rule: Option<&str>,
+    what: &str,
+) -> Result<Vec<Box<str>>, Error> {
+    let items = v.as_seq().ok_or_else(|| {
+        Error::file(
+            path,
+            v.pos,
+            rule,
+            format!("{what}: expected a list of keys"),
+        )
+    })?;
+    items
+        .iter()
+        .map(|i| yamlfile::scalar(path, i, rule, "a key").map(Into::into))
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::boundary::is_word_byte;
 use crate::config::RedactorConfig;
 use crate::detector::Detector;
 use crate::exclusions::{Context, Exclusions};
-use crate::{card, email, iban, ip, json, keyed, phone, replacement, secret, token, url};
+use crate::{card, decode, email, iban, ip, json, keyed, phone, replacement, secret, token, url};
 
 /// One redaction: the rule and the byte span it replaced in the input. The
 /// value itself is never kept.
@@ -32,14 +32,24 @@ impl Redaction {
     }
 }
 
-/// A match an exclusion let through: the rule, which of its exclusions
-/// (index into [`Exclusions::of`]) and the span.
+/// Why a match was kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KeptBy {
+    /// An exclusion: its index into [`Exclusions::of`] the detector.
+    Exclusion(usize),
+    /// The key it stands under names an id: the index of the id-key pattern
+    /// in [`RedactorConfig::id_keys`].
+    IdKey(usize),
+}
+
+/// A match that was kept: an exclusion let it through, or its key names an
+/// id. The rule, the reason and the span.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Suppression {
     /// The detector that matched.
     pub detector: Detector,
-    /// The index of the exclusion that applied.
-    pub exclusion: usize,
+    /// Why it was kept.
+    pub by: KeptBy,
     /// Start byte in the input.
     pub start: usize,
     /// End byte (exclusive) in the input.
@@ -103,6 +113,25 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// Bytes that may follow a key: `=`, a closing quote, bracket or
+/// parenthesis, `:` and a space (before ` = `).
+static KEY_END: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'=' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b']' as usize] = true;
+    t[b')' as usize] = true;
+    t[b' ' as usize] = true;
+    t
+};
+
+/// Bytes that end an unquoted value of a secret key: a password may hold
+/// any other (`,`, `;`, `'`, `)` included).
+fn ends_keyed_value(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == b'&' || b == b'"'
+}
+
 /// The engine. Build once, share freely (it is `Send + Sync`), use for
 /// every line or buffer.
 #[derive(Debug, Clone)]
@@ -111,6 +140,7 @@ pub struct Redactor {
     exclusions: Exclusions,
     on: [bool; Detector::ALL.len()],
     secret_keys: keyed::SecretKeys,
+    id_keys: keyed::IdKeys,
 }
 
 impl Default for Redactor {
@@ -129,11 +159,13 @@ impl Redactor {
     pub fn with_exclusions(config: RedactorConfig, exclusions: Exclusions) -> Self {
         let on = std::array::from_fn(|k| config.is_enabled(Detector::ALL[k]));
         let secret_keys = keyed::SecretKeys::new(config.sensitive_keys());
+        let id_keys = keyed::IdKeys::new(config.id_keys());
         Self {
             config,
             exclusions,
             on,
             secret_keys,
+            id_keys,
         }
     }
 
@@ -145,6 +177,22 @@ impl Redactor {
     /// The exclusions.
     pub fn exclusions(&self) -> &Exclusions {
         &self.exclusions
+    }
+
+    /// A name for why `detector`'s match was kept: the exclusion's name, or
+    /// `id key <pattern>`.
+    pub fn kept_by_name(&self, detector: Detector, by: KeptBy) -> String {
+        match by {
+            KeptBy::Exclusion(e) => self
+                .exclusions
+                .of(detector)
+                .get(e)
+                .map_or_else(|| format!("#{e}"), |x| x.name.clone()),
+            KeptBy::IdKey(k) => format!(
+                "id key {}",
+                self.config.id_keys().get(k).map_or("?", |p| p.as_ref())
+            ),
+        }
     }
 
     fn on(&self, d: Detector) -> bool {
@@ -217,8 +265,49 @@ impl Redactor {
 
     /// Finds the values in `text` (which starts at `base` in the input) and
     /// appends them to `outcome`; `key` is the JSON key holding `text`.
+    /// Each line that holds an encoding (see [`decode`]) is scanned in its
+    /// decoded view, and what is found there maps back to whole encoded
+    /// sequences.
     pub(crate) fn scan(&self, text: &[u8], base: usize, key: Option<&[u8]>, outcome: &mut Outcome) {
-        self.scan_from(text, 0, 0, base, key, outcome, true);
+        if !decode::needed(text) {
+            self.scan_from(text, 0, 0, base, key, outcome, true);
+            return;
+        }
+        let mut at = 0;
+        while at < text.len() {
+            let end = memchr::memchr(b'\n', &text[at..]).map_or(text.len(), |k| at + k);
+            let line = &text[at..end];
+            if decode::needed(line) {
+                self.scan_decoded(line, base + at, key, outcome);
+            } else {
+                self.scan_from(line, 0, 0, base + at, key, outcome, true);
+            }
+            at = end + 1;
+        }
+    }
+
+    /// Scans the decoded view of `text` and maps the spans back.
+    fn scan_decoded(&self, text: &[u8], base: usize, key: Option<&[u8]>, outcome: &mut Outcome) {
+        let (r0, s0) = (outcome.redactions.len(), outcome.suppressed.len());
+        decode::with_decoded(text, |d| {
+            self.scan_from(d.text(), 0, 0, 0, key, outcome, true);
+            let mut floor = 0;
+            for r in &mut outcome.redactions[r0..] {
+                let (s, e) = d.source(r.start, r.end);
+                // Two matches in one sequence's bytes: the first keeps it.
+                (r.start, r.end) = (base + s.max(floor), base + e.max(floor));
+                floor = e;
+            }
+            for r in &mut outcome.suppressed[s0..] {
+                let (s, e) = d.source(r.start, r.end);
+                (r.start, r.end) = (base + s, base + e);
+            }
+        });
+        let mut seen = 0;
+        outcome.redactions.retain(|r| {
+            seen += 1;
+            seen <= r0 || r.start < r.end
+        });
     }
 
     /// The scan loop from `start`, with detectors seeing the text from
@@ -252,18 +341,38 @@ impl Redactor {
                         None
                     };
                     if hit.is_none() {
-                        i += 1 + text[i + 1..]
-                            .iter()
-                            .position(|c| CLASS[usize::from(*c)] != WORD)
-                            .unwrap_or(len - i - 1);
-                        continue;
+                        let run_end = i
+                            + 1
+                            + text[i + 1..]
+                                .iter()
+                                .position(|c| CLASS[usize::from(*c)] != WORD)
+                                .unwrap_or(len - i - 1);
+                        // A word that may end a secret key, before what
+                        // may end a key: the one check clean text pays.
+                        let keyed = run_end < len
+                            && self.secret_keys.last[usize::from(text[run_end - 1])]
+                            && KEY_END[usize::from(text[run_end])];
+                        if let Some(Some(hit)) =
+                            keyed.then(|| self.keyed_value(visible, run_end - floor))
+                        {
+                            Some(hit)
+                        } else {
+                            i = run_end;
+                            continue;
+                        }
+                    } else {
+                        hit
                     }
-                    hit
                 }
                 _ => self.at_trigger(visible, at),
             };
             match hit {
                 Some((d, s, e)) => {
+                    let (d, e) = if d == Detector::UrlPart {
+                        self.value_kind(visible, s, e)
+                    } else {
+                        (d, e)
+                    };
                     let (s, e) = (floor + s, floor + e);
                     if rescan && s > floor {
                         let word = text[floor..s]
@@ -306,7 +415,6 @@ impl Redactor {
             if self.on(Detector::Card)
                 && (run >= 12 || (run == 4 && matches!(next, Some(b' ' | b'-'))))
                 && let Some((end, _)) = card::detect(text, i, self.config.redact_test_cards)
-                && !text_key(text, i).is_some_and(is_id_key)
             {
                 return Some((Detector::Card, i, end));
             }
@@ -328,8 +436,7 @@ impl Redactor {
             }
             if b == b'0'
                 && self.on(Detector::Phone)
-                && let Some(end) = phone::detect_zero(text, i)
-                && !text_key(text, i).is_some_and(is_id_key)
+                && let Some(end) = phone::detect_zero(text, i, || phone_context(text, i))
             {
                 return Some((Detector::Phone, i, end));
             }
@@ -404,7 +511,8 @@ impl Redactor {
                 phone::detect_plus(text, i).map(|e| (Detector::Phone, i, e))
             }
             b'(' if self.on(Detector::Phone) => {
-                phone::detect_zero(text, i).map(|e| (Detector::Phone, i, e))
+                phone::detect_zero(text, i, || phone_context(text, i))
+                    .map(|e| (Detector::Phone, i, e))
             }
             b'?' | b'&' if self.on(Detector::UrlPart) => {
                 url::detect_query(text, i, self.config.sensitive_keys())
@@ -412,6 +520,84 @@ impl Redactor {
             }
             _ => None,
         }
+    }
+
+    /// The rule a sensitive key's value `[s, e)` belongs to, and its end:
+    /// the detector that matches it whole (an email under `email=`, a JWT
+    /// under `token=`, a Stripe key under `api_key=`) or from its start on
+    /// past a space (`phone=%2B49%2030%20…` decodes to spaces), else
+    /// PII-007.
+    fn value_kind(&self, text: &[u8], s: usize, e: usize) -> (Detector, usize) {
+        let from_start = |hit: Option<(Detector, usize, usize)>| {
+            hit.filter(|&(_, hs, he)| hs == s && he >= e)
+                .map(|(d, _, he)| (d, he))
+        };
+        let found = if let Some(at) = memchr::memchr(b'@', &text[s..e]) {
+            from_start(self.at_trigger(text, s + at))
+        } else if matches!(text[s], b'+' | b'(') {
+            from_start(self.at_trigger(text, s))
+        } else if is_word_byte(text[s]) {
+            from_start(self.at_word(text, s))
+        } else {
+            None
+        };
+        found.unwrap_or((Detector::UrlPart, e))
+    }
+
+    /// The value of a secret key whose name ends at `key_end` (before `=`,
+    /// `":`, `]=`, `)=(` or ` = `), in logfmt, form bodies, JSON written as
+    /// text, PostgreSQL's `Key (…)=(…)` and SQL: PII-007. A quoted or
+    /// parenthesised value runs to its closing quote or parenthesis;
+    /// another to a space, `&` or `"`. Placeholders (`[REDACTED]`, `null`, `$1`) and
+    /// structure (`{`, `[`) are not values.
+    fn keyed_value(&self, text: &[u8], key_end: usize) -> Option<(Detector, usize, usize)> {
+        if !self.on(Detector::UrlPart) {
+            return None;
+        }
+        let key_start = text[..key_end]
+            .iter()
+            .rposition(|b| !is_context_word(*b))
+            .map_or(0, |k| k + 1);
+        if !self.secret_keys.contains(&text[key_start..key_end]) {
+            return None;
+        }
+        let mut j = key_end;
+        let quoted_key = matches!(text.get(j), Some(b'"' | b'\''));
+        if matches!(text.get(j), Some(b'"' | b'\'' | b']' | b')')) {
+            j += 1;
+        }
+        let spaces = |j: usize| j + text[j..].iter().take_while(|b| **b == b' ').count();
+        j = spaces(j);
+        match text.get(j) {
+            Some(b'=') => {}
+            Some(b':') if quoted_key => {}
+            _ => return None,
+        }
+        j = spaces(j + 1);
+        let (s, e) = match *text.get(j)? {
+            // PostgreSQL's `Key (password)=(…)`.
+            b'(' => {
+                let s = j + 1;
+                (s, s + memchr::memchr(b')', &text[s..])?)
+            }
+            q @ (b'"' | b'\'') => {
+                let s = j + 1;
+                (s, s + memchr::memchr(q, &text[s..])?)
+            }
+            _ => (
+                j,
+                text[j..]
+                    .iter()
+                    .position(|b| ends_keyed_value(*b))
+                    .map_or(text.len(), |k| j + k),
+            ),
+        };
+        let value = &text[s..e];
+        let placeholder = matches!(value.first(), Some(b'[' | b'{'))
+            || value.iter().all(|b| *b == b'*')
+            || matches!(value, b"null" | b"true" | b"false" | b"-" | b"?")
+            || (value.first() == Some(&b'$') && value[1..].iter().all(u8::is_ascii_digit));
+        (!value.is_empty() && !placeholder).then_some((Detector::UrlPart, s, e))
     }
 
     /// A JSON string value `text` (at `base`) under `key`: redacted whole
@@ -450,6 +636,17 @@ impl Redactor {
         key: Option<&[u8]>,
         outcome: &mut Outcome,
     ) {
+        if matches!(d, Detector::Card | Detector::Phone)
+            && let Some(k) = text_key(text, s).or(key).and_then(|k| self.id_keys.find(k))
+        {
+            outcome.suppressed.push(Suppression {
+                detector: d,
+                by: KeptBy::IdKey(k),
+                start: base + s,
+                end: base + e,
+            });
+            return;
+        }
         if !self.exclusions.of(d).is_empty() {
             let context = if self.exclusions.needs_context(d) {
                 Context {
@@ -462,7 +659,7 @@ impl Redactor {
             if let Some(exclusion) = self.exclusions.first_match(d, &text[s..e], &context) {
                 outcome.suppressed.push(Suppression {
                     detector: d,
-                    exclusion,
+                    by: KeptBy::Exclusion(exclusion),
                     start: base + s,
                     end: base + e,
                 });
@@ -477,27 +674,39 @@ impl Redactor {
     }
 }
 
-/// Whether a key names an identifier or a counter (`id`, `order_id`,
-/// `statementId`, `seq`, `offset`, `ts`): digits under it are not a card
-/// or a phone number.
-fn is_id_key(key: &[u8]) -> bool {
-    const COUNTERS: &[&[u8]] = &[
-        b"seq",
-        b"sequence",
-        b"offset",
-        b"nonce",
-        b"ts",
-        b"timestamp",
-        b"epoch",
-        b"counter",
-        b"count",
+/// Whether the text before `s` says a phone number follows: a key naming
+/// one (`phone=`, `"mobile":`, `tel:`), or a word (`Tel.`, `Telefon`,
+/// `call`, `unter`). An unseparated landline number needs it; without it a
+/// run of digits is an id.
+fn phone_context(text: &[u8], s: usize) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"tel",
+        b"telefon",
+        b"phone",
+        b"call",
+        b"mobil",
+        b"mobile",
+        b"handy",
+        b"fax",
+        b"rufnummer",
+        b"nummer",
+        b"unter",
+        b"sms",
+        b"whatsapp",
+        b"festnetz",
     ];
-    let lower = key.to_ascii_lowercase();
-    lower == b"id"
-        || [b"_id", b"-id", b".id"].iter().any(|s| lower.ends_with(*s))
-        || key.ends_with(b"Id")
-        || key.ends_with(b"ID")
-        || COUNTERS.contains(&lower.as_slice())
+    const KEY_PARTS: &[&[u8]] = &[b"phone", b"tel", b"mobile", b"fax", b"msisdn", b"handy"];
+    let Some((word, keyed)) = preceding_word(text, s) else {
+        return false;
+    };
+    let word = word.strip_suffix(b".").unwrap_or(word).to_ascii_lowercase();
+    if WORDS.contains(&word.as_slice()) {
+        return true;
+    }
+    keyed
+        && word
+            .split(|b| matches!(b, b'_' | b'-' | b'.'))
+            .any(|part| KEY_PARTS.iter().any(|k| part == *k || part.ends_with(k)))
 }
 
 fn is_context_word(b: u8) -> bool {
@@ -509,7 +718,7 @@ fn is_context_word(b: u8) -> bool {
 fn preceding_word(text: &[u8], s: usize) -> Option<(&[u8], bool)> {
     let mut j = s;
     let mut keyed = false;
-    while j > 0 && b" \t=:\"'(,;[{<".contains(&text[j - 1]) {
+    while j > 0 && b" \t=:\"'(),;[]{<".contains(&text[j - 1]) {
         keyed |= matches!(text[j - 1], b'=' | b':');
         j -= 1;
     }

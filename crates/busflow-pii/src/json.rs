@@ -1,5 +1,6 @@
-//! JSON lines, handled structurally: string values are redacted piece by
-//! piece between escapes (so a token never splits an escape sequence),
+//! JSON lines, handled structurally: string values are redacted in their
+//! decoded view (`\u0040` is an `@`; a token replaces whole escape
+//! sequences, never part of one),
 //! keys are never touched and give the context for exclusions, and a number
 //! that is entirely a value (a card as a JSON number) becomes a string
 //! token. The output is valid JSON whenever the input was.
@@ -167,17 +168,8 @@ impl Parser<'_> {
         let first = self.outcome.redactions.len();
         let line = self.line;
         let key = key.map(|(ks, ke)| &line[ks..ke]);
-        let mut seg = s;
-        let mut i = s;
-        while let Some(k) = memchr::memchr(b'\\', &line[i..e]) {
-            let esc = i + k;
-            self.r
-                .scan(&line[seg..esc], self.base + seg, key, self.outcome);
-            i = esc + escape_len(&line[esc..e]).unwrap_or(e - esc);
-            seg = i;
-        }
-        self.r
-            .scan(&line[seg..e], self.base + seg, key, self.outcome);
+        // Escapes are decoded by the scan and never split by a match.
+        self.r.scan(&line[s..e], self.base + s, key, self.outcome);
         if self.outcome.redactions.len() == first {
             self.r
                 .keep_secret_value(&line[s..e], self.base + s, key, self.outcome);

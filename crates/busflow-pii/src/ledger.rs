@@ -13,7 +13,7 @@ use std::fmt::{self, Write as _};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::detector::Detector;
-use crate::exclusions::Exclusions;
+use crate::engine::Redactor;
 use crate::tally::Tally;
 
 /// A UTC calendar day.
@@ -91,7 +91,7 @@ impl fmt::Display for UtcDay {
 pub struct DayCounts {
     /// Values redacted.
     pub redactions: u64,
-    /// Matches suppressed, by exclusion name.
+    /// Matches kept, by the exclusion's name or `id key <pattern>`.
     pub suppressed: BTreeMap<String, u64>,
     /// Redactions reported as false positives.
     pub reported: u64,
@@ -129,20 +129,17 @@ impl Ledger {
         }
     }
 
-    /// Adds what a run counted on `day`; exclusion indices are named from
-    /// `exclusions`.
-    pub fn record(&mut self, day: UtcDay, tally: &Tally, exclusions: &Exclusions) {
+    /// Adds what a run counted on `day`; `redactor` names the exclusions
+    /// and id keys that kept matches.
+    pub fn record(&mut self, day: UtcDay, tally: &Tally, redactor: &Redactor) {
         for d in Detector::ALL {
             let n = tally.redacted(d);
             if n > 0 {
                 self.counts.entry((day, d)).or_default().redactions += n;
             }
         }
-        for (d, e, n) in tally.suppressions() {
-            let name = exclusions
-                .of(d)
-                .get(e)
-                .map_or_else(|| format!("#{e}"), |x| x.name.clone());
+        for (d, by, n) in tally.suppressions() {
+            let name = redactor.kept_by_name(d, by);
             *self
                 .counts
                 .entry((day, d))

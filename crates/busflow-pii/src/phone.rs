@@ -1,18 +1,29 @@
 //! PIIX-003: phone numbers in E.164 (`+49 30 1234567`, `+4930…`,
-//! `0049 30 …`) and German national format (`030 1234567`, `030/1234567`,
-//! `(030) 1234567`, `0170-1234567`, `01701234567`).
+//! `+49 (0)30 …`, `0049 30 …`, `0049…`) and German national format
+//! (`030 1234567`, `030/1234567`, `(030) 1234567`, `0170-1234567`,
+//! `01701234567`, `02217915041` where a word says it is a number), also
+//! behind `tel:`.
 //!
-//! Precision guard: digits are read in groups across single separators
-//! (space, `-`, `/`, and a parenthesised group); the country code never
-//! starts with 0 (so `+01:00` and `+0100` offsets are not phones); E.164 has
-//! 8 to 15 digits. A national number starts with a trunk `0` and an area
-//! code (`0` + 2 to 5 digits, not `00`) written apart from the subscriber
-//! number, 9 to 13 digits in all — which rules out dates (`01-05-2024`,
-//! `05.01.2024`: area too short, `.` is no separator), versions and
-//! durations. Unseparated national numbers are accepted only as mobile
-//! numbers (`015x`, `016x`, `017x`, 11 or 12 digits); any other run of
-//! digits is an id. A number glued to a word, or continued by `.digit` or
-//! `:digit`, is something else.
+//! Precision strategy, form by form:
+//! - Digits are read in groups across single separators (space, `-`, `/`,
+//!   and a parenthesised group); a number glued to a word, or continued by
+//!   `.digit` or `:digit`, is something else.
+//! - E.164 (`+`): the country code never starts with 0 (so `+01:00` and
+//!   `+0100` offsets are not phones); 8 to 15 digits.
+//! - `00` international: the country code stands apart (`0049 30 …`), or
+//!   it is Germany's `49` followed by 7 to 11 digits (`004922179150`); any
+//!   other `00` run is a zero-padded id.
+//! - National with separators: a trunk `0` and an area code (`0` + 2 to 5
+//!   digits, not `00`) written apart from the subscriber number, 9 to 13
+//!   digits in all, the subscriber part in groups of 2 or more never
+//!   starting with 0 (but after a mobile prefix, `0151 0…`) — which rules out dates (`01-05-2024`, `05.01.2024`:
+//!   area too short, `.` is no separator), versions and durations.
+//! - National without separators: mobile numbers (`015x`, `016x`, `017x`,
+//!   11 or 12 digits) always; landline numbers (10 to 12 digits) only where
+//!   the text before them says a phone number follows (a key such as
+//!   `phone=`/`"mobile":`/`tel:`, or a word such as `Tel.`, `Telefon`,
+//!   `call`, `unter`). Without that, a run of digits is an id.
+//! - Under an id key (`order_id=`, see `id_keys`) nothing is a phone.
 
 use crate::boundary::is_word_byte;
 
@@ -79,6 +90,9 @@ fn read_groups(text: &[u8], mut i: usize, max_digits: usize) -> Option<Vec<Group
         } else if paren && next.is_some() && sep.is_some_and(|b| b.is_ascii_digit()) {
             // `(030)1234567`
             g.separated = true;
+        } else if sep == Some(b'(') && next.is_some_and(|b| b.is_ascii_digit()) {
+            // `+49(0)30…`
+            g.separated = true;
         } else {
             break;
         }
@@ -112,6 +126,13 @@ fn ends_alone(text: &[u8], end: usize) -> bool {
 }
 
 fn starts_alone(text: &[u8], start: usize) -> bool {
+    // `tel:+49…`, `tel:030…`: the URI scheme.
+    if start >= 4
+        && text[start - 1] == b':'
+        && text[start - 4..start - 1].eq_ignore_ascii_case(b"tel")
+    {
+        return start == 4 || !is_word_byte(text[start - 5]);
+    }
     start == 0
         || !(is_word_byte(text[start - 1])
             || matches!(text[start - 1], b'+' | b'.' | b'-' | b'/' | b':')
@@ -130,7 +151,13 @@ pub(crate) fn detect_plus(text: &[u8], at: usize) -> Option<usize> {
 
 /// A number from the `0` or `(` at `start`: `00` international or German
 /// national. Its end.
-pub(crate) fn detect_zero(text: &[u8], start: usize) -> Option<usize> {
+/// `says_phone` tells whether the text before says a phone number follows
+/// (asked only for an unseparated landline number).
+pub(crate) fn detect_zero(
+    text: &[u8],
+    start: usize,
+    says_phone: impl Fn() -> bool,
+) -> Option<usize> {
     if !starts_alone(text, start) {
         return None;
     }
@@ -145,11 +172,14 @@ pub(crate) fn detect_zero(text: &[u8], start: usize) -> Option<usize> {
             return None;
         }
         let prefixes = read_groups(text, start + 2, 15)?;
-        // The country code (1 to 3 digits) stands apart: `0049 30 …`.
+        let germany = rest.get(2..4) == Some(b"49") && rest.get(4).is_some_and(|b| *b != b'0');
+        // The country code (1 to 3 digits) stands apart: `0049 30 …`; or
+        // it is Germany's, unseparated: `004922179150`.
         return longest(text, &prefixes, |g| {
-            g.first <= 3
+            (g.first <= 3
                 && text.get(start + 2 + g.first) == Some(&b' ')
-                && (8..=15).contains(&g.digits)
+                && (8..=15).contains(&g.digits))
+                || (germany && !g.separated && (9..=13).contains(&g.digits))
         });
     }
     // Area codes start 02 to 09; 01 is mobile (015x to 017x) or a service.
@@ -163,7 +193,11 @@ pub(crate) fn detect_zero(text: &[u8], start: usize) -> Option<usize> {
             return false;
         }
         if !g.separated {
-            return mobile && (11..=12).contains(&g.digits);
+            return if mobile {
+                (11..=12).contains(&g.digits)
+            } else {
+                (10..=12).contains(&g.digits) && !paren && says_phone()
+            };
         }
         // Trunk + area code, then a subscriber number of 5 or more digits
         // in groups of 2 or more, never starting with 0: `080046 893` (a
@@ -177,7 +211,7 @@ pub(crate) fn detect_zero(text: &[u8], start: usize) -> Option<usize> {
             && g.count <= 4
             && subscriber >= 5
             && g.shortest_after_first >= 2
-            && !leading_zero
+            && (!leading_zero || (mobile && g.first == 4))
     })
 }
 
@@ -192,7 +226,29 @@ mod tests {
 
     fn zero(text: &str) -> Option<&str> {
         let at = text.find(['0', '('])?;
-        detect_zero(text.as_bytes(), at).map(|end| &text[at..end])
+        detect_zero(text.as_bytes(), at, || false).map(|end| &text[at..end])
+    }
+
+    fn zero_said(text: &str) -> Option<&str> {
+        let at = text.find(['0', '('])?;
+        detect_zero(text.as_bytes(), at, || true).map(|end| &text[at..end])
+    }
+
+    #[test]
+    fn piix_003_forms_people_write() {
+        assert_eq!(zero("0049 151 12345678"), Some("0049 151 12345678"));
+        assert_eq!(zero("x 004922179150412 y"), Some("004922179150412"));
+        assert_eq!(zero("015112345678"), Some("015112345678"));
+        assert_eq!(plus("+49 (0)30 1234567"), Some("+49 (0)30 1234567"));
+        assert_eq!(plus("tel:+4930123456"), Some("+4930123456"));
+        assert_eq!(zero("tel:030123456"), None, "a landline run needs the word");
+        assert_eq!(zero_said("tel:02217915041"), Some("02217915041"));
+        assert_eq!(zero_said("Tel. 02217915041"), Some("02217915041"));
+        assert_eq!(zero("ref 02217915041"), None, "an id without the word");
+        assert_eq!(zero_said("02217915041234"), None, "too long for a landline");
+        assert_eq!(plus("tel:+49(0)8970309345"), Some("+49(0)8970309345"));
+        assert_eq!(zero("0012345678901"), None, "zero-padded, not Germany");
+        assert_eq!(zero("motel:030 1234567"), None);
     }
 
     #[test]

@@ -5,14 +5,13 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::detector::Detector;
-use crate::engine::Outcome;
-use crate::exclusions::Exclusions;
+use crate::engine::{KeptBy, Outcome, Redactor};
 
 /// Per-rule counts. Cheap to merge: each worker keeps its own.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tally {
     redacted: [u64; Detector::ALL.len()],
-    suppressed: BTreeMap<(Detector, usize), u64>,
+    suppressed: BTreeMap<(Detector, KeptBy), u64>,
     /// Lines seen.
     pub lines: u64,
     /// Bytes seen.
@@ -28,10 +27,7 @@ impl Tally {
             self.redacted[r.detector.index()] += 1;
         }
         for s in &outcome.suppressed {
-            *self
-                .suppressed
-                .entry((s.detector, s.exclusion))
-                .or_default() += 1;
+            *self.suppressed.entry((s.detector, s.by)).or_default() += 1;
         }
     }
 
@@ -53,21 +49,19 @@ impl Tally {
         self.redacted[detector.index()]
     }
 
-    /// Suppressions by `detector`'s exclusion number `exclusion`.
-    pub fn suppressed(&self, detector: Detector, exclusion: usize) -> u64 {
-        self.suppressed
-            .get(&(detector, exclusion))
-            .copied()
-            .unwrap_or(0)
+    /// Matches of `detector` kept `by` an exclusion or an id key.
+    pub fn suppressed(&self, detector: Detector, by: KeptBy) -> u64 {
+        self.suppressed.get(&(detector, by)).copied().unwrap_or(0)
     }
 
-    /// Every `(detector, exclusion index, count)` with a non-zero count.
-    pub fn suppressions(&self) -> impl Iterator<Item = (Detector, usize, u64)> + '_ {
+    /// Every `(detector, reason, count)` with a non-zero count.
+    pub fn suppressions(&self) -> impl Iterator<Item = (Detector, KeptBy, u64)> + '_ {
         self.suppressed.iter().map(|(&(d, e), &n)| (d, e, n))
     }
 
-    /// A per-rule table for people (`--stats`).
-    pub fn render(&self, exclusions: &Exclusions) -> String {
+    /// A per-rule table for people (`--stats`); `redactor` names the
+    /// exclusions and id keys that kept matches.
+    pub fn render(&self, redactor: &Redactor) -> String {
         let mut out = format!(
             "{:<9} {:<6} {:>10} {:>10}\n",
             "rule", "name", "redacted", "suppressed"
@@ -86,9 +80,13 @@ impl Tally {
                 self.redacted(d),
                 suppressed
             );
-            for (s, e, n) in self.suppressions().filter(|(s, ..)| *s == d) {
-                let name = exclusions.of(s).get(e).map_or("?", |x| x.name.as_str());
-                let _ = writeln!(out, "  by exclusion {name}: {n}");
+            for (s, by, n) in self.suppressions().filter(|(s, ..)| *s == d) {
+                let name = redactor.kept_by_name(s, by);
+                let what = match by {
+                    KeptBy::Exclusion(_) => "by exclusion ",
+                    KeptBy::IdKey(_) => "by ",
+                };
+                let _ = writeln!(out, "  {what}{name}: {n}");
             }
         }
         let _ = writeln!(out, "{} lines, {} bytes", self.lines, self.bytes);

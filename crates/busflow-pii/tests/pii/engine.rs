@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use busflow_pii::{
-    Detector, Exclusions, HmacKey, Mode, Outcome, Redactor, RedactorConfig, Replacement,
+    Detector, Exclusions, HmacKey, KeptBy, Mode, Outcome, Redactor, RedactorConfig, Replacement,
 };
 
 fn redact(r: &Redactor, text: &str) -> String {
@@ -61,19 +61,115 @@ fn every_detector_redacts_in_a_log_line() {
 }
 
 #[test]
-fn pii_007_a_url_part_wins_over_the_email_inside_it() {
+fn pii_007_a_sensitive_value_is_redacted_whole_under_the_rule_of_what_it_is() {
     let r = Redactor::default();
+    // The value of a sensitive key goes whole; when one detector matches
+    // all of it, its rule and replacement apply (an email is counted as an
+    // email), otherwise PII-007's.
     assert_eq!(
         redact(
             &r,
-            "https://ann%40x.io:pw@host.example.com/?email=ann@example.com&next=/a"
+            "https://ann%40x.io:pw@host.example.com/?email=ann@example.com&token=abc.def&next=/a"
         ),
-        "https://[REDACTED]@host.example.com/?email=[REDACTED]&next=/a"
+        "https://[REDACTED]@host.example.com/?email=[EMAIL]&token=[REDACTED]&next=/a"
+    );
+    assert_eq!(
+        redact(&r, "/?phone=%2B49%2030%201234567&x=1"),
+        "/?phone=[PHONE]&x=1",
+        "a decoded value keeps its whole encoded span"
+    );
+    let emails_off = Redactor::new(RedactorConfig::default().with_enabled(Detector::Email, false));
+    assert_eq!(
+        redact(&emails_off, "/?email=ann@example.com"),
+        "/?email=[REDACTED]"
     );
     let urls_off = Redactor::new(RedactorConfig::default().with_enabled(Detector::UrlPart, false));
     assert_eq!(
         redact(&urls_off, "/?email=ann@example.com"),
         "/?email=[EMAIL]"
+    );
+}
+
+#[test]
+fn pii_007_secret_keys_in_every_syntax() {
+    let r = Redactor::default();
+    for (line, want) in [
+        (
+            "level=warn password=hunter2 user=ann",
+            "level=warn password=[REDACTED] user=ann",
+        ),
+        (
+            "db_password=\"s3 cr;et\" ok",
+            "db_password=\"[REDACTED]\" ok",
+        ),
+        (
+            "body=\"user[password]=x1%29y&next=1\"",
+            "body=\"user[password]=[REDACTED]&next=1\"",
+        ),
+        (
+            "{\"password\":\"hunter2\",\"n\":1}",
+            "{\"password\":\"[REDACTED]\",\"n\":1}",
+        ),
+        (
+            "DETAIL:  Key (api_key)=(abc123) already exists.",
+            "DETAIL:  Key (api_key)=([REDACTED]) already exists.",
+        ),
+        (
+            "UPDATE users SET password = 'hunter2' WHERE id = 1",
+            "UPDATE users SET password = '[REDACTED]' WHERE id = 1",
+        ),
+        (
+            "{\"log\":\"{\\\"client_secret\\\":\\\"abc\\\"}\"}",
+            "{\"log\":\"{\\\"client_secret\\\":\\\"[REDACTED]\\\"}\"}",
+        ),
+        (
+            "stripe_api_key=sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "stripe_api_key=[SECRET]",
+        ),
+    ] {
+        assert_eq!(redact(&r, line), want, "{line}");
+    }
+    for kept in [
+        "password=[REDACTED] password=**** password=null password = $1",
+        "token_type=Bearer max_tokens=5 code=200 key=tenants/1 session_id=abc",
+        "reset password succeeded: password_changed=true",
+    ] {
+        assert_eq!(redact(&r, kept), kept);
+    }
+}
+
+#[test]
+fn pii_001_piix_003_digits_under_an_id_key_are_kept_and_the_key_is_reported() {
+    let r = Redactor::default();
+    for line in [
+        "metadata[order_id]=4242424242424242",
+        "metadata%5Border_id%5D=4242424242424242",
+        "DETAIL:  Key (order_id)=(4242424242424242) already exists.",
+        "WHERE order_id = 4242424242424242",
+        "plan_hash=4242424242424242 orderId=015112345678",
+        "{\"log\":\"{\\\"orderId\\\":\\\"4242424242424242\\\"}\"}",
+    ] {
+        let mut out = Vec::new();
+        let mut outcome = Outcome::default();
+        r.redact_into(line.as_bytes(), Mode::Text, &mut out, &mut outcome);
+        assert_eq!(String::from_utf8_lossy(&out), line);
+        assert!(!outcome.suppressed.is_empty(), "{line}");
+        for s in &outcome.suppressed {
+            assert!(matches!(s.by, KeptBy::IdKey(_)), "{line}");
+            assert!(r.kept_by_name(s.detector, s.by).starts_with("id key "));
+        }
+    }
+    assert_eq!(
+        redact(&r, "payment_method_data[card][number]=4242424242424242"),
+        "payment_method_data[card][number]=[CARD]"
+    );
+    let custom = Redactor::new(RedactorConfig::default().with_id_keys(["*_number"]));
+    assert_eq!(
+        redact(
+            &custom,
+            "order_id=4242424242424242 invoice_number=4242424242424242"
+        ),
+        "order_id=[CARD] invoice_number=4242424242424242"
     );
 }
 
@@ -127,18 +223,18 @@ fn pii_003_exclusions_suppress_and_say_which() {
         String::from_utf8(out).expect("utf-8"),
         "from noreply@busflow.app to [EMAIL] reference=4012888888881881 sku 5555555555554444 pan [CARD] ip 203.0.114.7"
     );
-    let suppressed: Vec<(&str, usize)> = outcome
+    let suppressed: Vec<(&str, KeptBy)> = outcome
         .suppressed
         .iter()
-        .map(|s| (s.detector.rule_id(), s.exclusion))
+        .map(|s| (s.detector.rule_id(), s.by))
         .collect();
     assert_eq!(
         suppressed,
         [
-            ("PII-002", 0),
-            ("PII-001", 0),
-            ("PII-001", 1),
-            ("PIIX-002", 0)
+            ("PII-002", KeptBy::Exclusion(0)),
+            ("PII-001", KeptBy::Exclusion(0)),
+            ("PII-001", KeptBy::Exclusion(1)),
+            ("PIIX-002", KeptBy::Exclusion(0))
         ]
     );
     assert_eq!(

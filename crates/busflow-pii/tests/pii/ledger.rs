@@ -29,7 +29,7 @@ fn pii_004_suppressions_and_reports_count_against_the_daily_budget() {
         "PII-002:\n  - literal: noreply@busflow.app\n    name: noreply\n",
     )
     .expect("valid");
-    let redactor = Redactor::with_exclusions(RedactorConfig::default(), ex.clone());
+    let redactor = Redactor::with_exclusions(RedactorConfig::default(), ex);
     let mut ledger = Ledger::default();
     assert_eq!(DEFAULT_BUDGET, 5);
     // Four suppressions and one report on the 22nd: at the budget, not over.
@@ -39,7 +39,7 @@ fn pii_004_suppressions_and_reports_count_against_the_daily_budget() {
             &redactor,
             &"noreply@busflow.app ann@example.com\n".repeat(4),
         ),
-        &ex,
+        &redactor,
     );
     ledger.report_false_positive(day(22), Detector::Email);
     assert!(ledger.over_budget(day(22)).is_empty());
@@ -55,7 +55,7 @@ fn pii_004_suppressions_and_reports_count_against_the_daily_budget() {
     // A sixth on the same day flags the rule; the next day starts afresh.
     ledger.report_false_positive(day(22), Detector::Email);
     assert_eq!(ledger.over_budget(day(22)), [(Detector::Email, 6)]);
-    ledger.record(day(23), &run(&redactor, "noreply@busflow.app"), &ex);
+    ledger.record(day(23), &run(&redactor, "noreply@busflow.app"), &redactor);
     assert!(ledger.over_budget(day(23)).is_empty());
     // A stricter budget flags sooner.
     let mut strict = Ledger::new(0);
@@ -70,7 +70,7 @@ fn pii_004_counters_are_prometheus_text_promtool_accepts() {
         "PII-002:\n  - literal: noreply@busflow.app\n",
     )
     .expect("valid");
-    let redactor = Redactor::with_exclusions(RedactorConfig::default(), ex.clone());
+    let redactor = Redactor::with_exclusions(RedactorConfig::default(), ex);
     let mut ledger = Ledger::default();
     ledger.record(
         day(22),
@@ -78,7 +78,7 @@ fn pii_004_counters_are_prometheus_text_promtool_accepts() {
             &redactor,
             &"noreply@busflow.app 4012888888881881\n".repeat(7),
         ),
-        &ex,
+        &redactor,
     );
     ledger.report_false_positive(day(22), Detector::Card);
     let text = ledger.to_prometheus();

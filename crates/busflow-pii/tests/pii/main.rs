@@ -10,4 +10,5 @@ mod false_positives;
 mod ledger;
 mod presidio;
 mod properties;
+mod realistic;
 mod stream;
