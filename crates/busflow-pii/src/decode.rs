@@ -226,20 +226,23 @@ impl Decoded {
         self.from.clear();
         let mut k = 0;
         while k < text.len() {
-            let b = text[k];
-            let seq = if matches!(b, b'%' | b'\\' | b'&' | ESC) {
-                sequence(text, k)
-            } else {
-                None
-            };
-            if let Some((len, c)) = seq {
+            // Copy the run up to the next byte that may start a sequence.
+            let next = memchr::memchr3(b'%', b'\\', b'&', &text[k..]).map_or(text.len(), |n| k + n);
+            let next = memchr::memchr(ESC, &text[k..next]).map_or(next, |n| k + n);
+            self.text.extend_from_slice(&text[k..next]);
+            self.from.extend(k..next);
+            k = next;
+            if k == text.len() {
+                break;
+            }
+            if let Some((len, c)) = sequence(text, k) {
                 for &byte in &c.bytes[..c.len] {
                     self.text.push(byte);
                     self.from.push(k);
                 }
                 k += len;
             } else {
-                self.text.push(b);
+                self.text.push(text[k]);
                 self.from.push(k);
                 k += 1;
             }

@@ -114,7 +114,7 @@ static CLASS: [u8; 256] = {
 };
 
 /// Bytes that may follow a key: `=`, a closing quote, bracket or
-/// parenthesis, `:` and a space (before ` = `).
+/// parenthesis (a space is checked apart: only ` =` counts).
 static KEY_END: [bool; 256] = {
     let mut t = [false; 256];
     t[b'=' as usize] = true;
@@ -122,7 +122,6 @@ static KEY_END: [bool; 256] = {
     t[b'\'' as usize] = true;
     t[b']' as usize] = true;
     t[b')' as usize] = true;
-    t[b' ' as usize] = true;
     t
 };
 
@@ -303,11 +302,16 @@ impl Redactor {
                 (r.start, r.end) = (base + s, base + e);
             }
         });
-        let mut seen = 0;
-        outcome.redactions.retain(|r| {
-            seen += 1;
-            seen <= r0 || r.start < r.end
-        });
+        // Drop what the mapping emptied, looking at this line's only.
+        let mut kept = r0;
+        for k in r0..outcome.redactions.len() {
+            let r = outcome.redactions[k];
+            if r.start < r.end {
+                outcome.redactions[kept] = r;
+                kept += 1;
+            }
+        }
+        outcome.redactions.truncate(kept);
     }
 
     /// The scan loop from `start`, with detectors seeing the text from
@@ -351,7 +355,8 @@ impl Redactor {
                         // may end a key: the one check clean text pays.
                         let keyed = run_end < len
                             && self.secret_keys.last[usize::from(text[run_end - 1])]
-                            && KEY_END[usize::from(text[run_end])];
+                            && (KEY_END[usize::from(text[run_end])]
+                                || (text[run_end] == b' ' && text.get(run_end + 1) == Some(&b'=')));
                         if let Some(Some(hit)) =
                             keyed.then(|| self.keyed_value(visible, run_end - floor))
                         {
@@ -527,6 +532,8 @@ impl Redactor {
     /// under `token=`, a Stripe key under `api_key=`) or from its start on
     /// past a space (`phone=%2B49%2030%20…` decodes to spaces), else
     /// PII-007.
+    // Rare (a sensitive key's value): kept out of the scan loop's code.
+    #[inline(never)]
     fn value_kind(&self, text: &[u8], s: usize, e: usize) -> (Detector, usize) {
         let from_start = |hit: Option<(Detector, usize, usize)>| {
             hit.filter(|&(_, hs, he)| hs == s && he >= e)
@@ -550,6 +557,7 @@ impl Redactor {
     /// parenthesised value runs to its closing quote or parenthesis;
     /// another to a space, `&` or `"`. Placeholders (`[REDACTED]`, `null`, `$1`) and
     /// structure (`{`, `[`) are not values.
+    #[inline(never)]
     fn keyed_value(&self, text: &[u8], key_end: usize) -> Option<(Detector, usize, usize)> {
         if !self.on(Detector::UrlPart) {
             return None;

@@ -147,6 +147,9 @@ pub(crate) struct SecretKeys {
     exact: Vec<Box<[u8]>>,
     suffixes: Vec<Box<[u8]>>,
     pub(crate) last: [bool; 256],
+    /// The last two bytes of every key, lower-cased: a second cheap check
+    /// before any comparison (`trace_id` ends in `d` like `password`).
+    last2: Vec<[u8; 2]>,
 }
 
 impl SecretKeys {
@@ -171,16 +174,32 @@ impl SecretKeys {
                 last[usize::from(b.to_ascii_uppercase())] = true;
             }
         }
+        let mut last2: Vec<[u8; 2]> = exact
+            .iter()
+            .chain(&suffixes)
+            .filter(|k| k.len() >= 2)
+            .map(|k| [k[k.len() - 2], k[k.len() - 1]])
+            .collect();
+        last2.sort_unstable();
+        last2.dedup();
         Self {
             exact,
             suffixes,
             last,
+            last2,
         }
     }
 
     /// Whether `key` names a secret.
     pub(crate) fn contains(&self, key: &[u8]) -> bool {
-        if !key.last().is_some_and(|b| self.last[usize::from(*b)]) {
+        if !key.last().is_some_and(|b| self.last[usize::from(*b)]) || key.len() < 2 {
+            return false;
+        }
+        let tail = [
+            key[key.len() - 2].to_ascii_lowercase(),
+            key[key.len() - 1].to_ascii_lowercase(),
+        ];
+        if !self.last2.contains(&tail) {
             return false;
         }
         let eq = |k: &[u8], want: &[u8]| k.len() == want.len() && k.eq_ignore_ascii_case(want);

@@ -74,6 +74,7 @@ pub struct Prometheus {
 pub struct PrometheusBuilder {
     series: Vec<Series>,
     horizon: Duration,
+    scrapes: Vec<(String, String)>,
 }
 
 impl Default for PrometheusBuilder {
@@ -81,6 +82,7 @@ impl Default for PrometheusBuilder {
         Self {
             series: Vec::new(),
             horizon: Duration::from_hours(1),
+            scrapes: Vec::new(),
         }
     }
 }
@@ -90,6 +92,14 @@ impl PrometheusBuilder {
     #[must_use]
     pub fn series(mut self, series: impl IntoIterator<Item = Series>) -> Self {
         self.series.extend(series);
+        self
+    }
+
+    /// Scrapes `target` (`host:port`, its `/metrics`) every second as the
+    /// job `job`.
+    #[must_use]
+    pub fn scrape(mut self, job: impl Into<String>, target: impl Into<String>) -> Self {
+        self.scrapes.push((job.into(), target.into()));
         self
     }
 
@@ -110,8 +120,17 @@ impl PrometheusBuilder {
             .map_err(|e| Error::io(SERVICE, "create temp dir", e))?;
         let data = dir.path().join("data");
         let config = dir.path().join("prometheus.yml");
-        std::fs::write(&config, "global:\n  evaluation_interval: 1m\n")
-            .map_err(|e| Error::io(SERVICE, "write prometheus.yml", e))?;
+        let mut yml = String::from("global:\n  evaluation_interval: 1m\n  scrape_interval: 1s\n");
+        if !self.scrapes.is_empty() {
+            yml.push_str("scrape_configs:\n");
+            for (job, target) in &self.scrapes {
+                let _ = write!(
+                    yml,
+                    "  - job_name: {job:?}\n    static_configs:\n      - targets: [{target:?}]\n"
+                );
+            }
+        }
+        std::fs::write(&config, yml).map_err(|e| Error::io(SERVICE, "write prometheus.yml", e))?;
 
         if !self.series.is_empty() {
             let now = SystemTime::now()

@@ -8,6 +8,7 @@ mod emit;
 mod engine;
 mod false_positives;
 mod ledger;
+mod logproto;
 mod presidio;
 mod properties;
 mod realistic;
