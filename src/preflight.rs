@@ -283,11 +283,16 @@ mod pii {
     use crate::sources::Sources;
 
     /// The pii clauses preflight checks.
-    pub(super) const STATIC_RULES: [&str; 2] = ["PII-003", "PII-005"];
+    pub(super) const STATIC_RULES: [&str; 3] = ["PII-003", "PII-005", "PIIX-006"];
 
     pub(super) fn check(sources: &Sources) -> Vec<Finding> {
         let config = redaction::RedactorConfig::default();
         let mut out = Vec::new();
+        let is_yaml = |p: &std::path::Path| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
+        };
+        let mut ships_to_loki = false;
         for (path, text) in sources.iter() {
             let name = path
                 .file_name()
@@ -306,6 +311,20 @@ mod pii {
                         .map(Finding::from),
                 );
             }
+            ships_to_loki |= is_yaml(path) && text.contains("loki-url");
+        }
+        // PIIX-006 reads the stacks together: the gateway may be in another
+        // file than the services that ship to it.
+        if ships_to_loki {
+            let all: Vec<(&std::path::Path, &str)> = sources
+                .iter()
+                .filter(|(p, t)| is_yaml(p) && t.contains("services:"))
+                .collect();
+            out.extend(
+                redaction::check_log_path(&all)
+                    .into_iter()
+                    .map(Finding::from),
+            );
         }
         out
     }

@@ -328,7 +328,15 @@ fn swarm_compose_011_preflight_checks_stack_files_with_positions() {
         "          - node.labels.tier == stateful\n",
         "          - node.label.tier == stateful\n",
     );
-    let run = preflight_on(&[("docker-compose.production.yml", text.clone())]);
+    // With the observability stack beside it: the gateway its logs go
+    // through is there (PIIX-006).
+    let run = preflight_on(&[
+        ("docker-compose.production.yml", text.clone()),
+        (
+            "docker-compose.observability.yml",
+            reference("docker-compose.observability.yml"),
+        ),
+    ]);
     let line = line_of(&text, "node.label.tier");
     // The unknown key, and the stateful service left without its tier constraint.
     assert_eq!(

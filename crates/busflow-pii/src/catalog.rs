@@ -142,6 +142,12 @@ pub static RULES: &[Rule] = &[
         Severity::Error,
         RuleKind::Action,
     ),
+    Rule::new(
+        "PIIX-006",
+        "application logs reach Loki only through the pii-gateway",
+        Severity::Error,
+        RuleKind::Static,
+    ),
 ];
 
 #[cfg(test)]

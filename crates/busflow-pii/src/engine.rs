@@ -354,7 +354,10 @@ impl Redactor {
                         // A word that may end a secret key, before what
                         // may end a key: the one check clean text pays.
                         let keyed = run_end < len
-                            && self.secret_keys.last[usize::from(text[run_end - 1])]
+                            && run_end >= 2
+                            && self
+                                .secret_keys
+                                .may_end(text[run_end - 2], text[run_end - 1])
                             && (KEY_END[usize::from(text[run_end])]
                                 || (text[run_end] == b' ' && text.get(run_end + 1) == Some(&b'=')));
                         if let Some(Some(hit)) =
@@ -397,7 +400,11 @@ impl Redactor {
         }
     }
 
-    /// A value starting at the word start `i`.
+    /// A value starting at the word start `i`. Inlined into the scan loop
+    /// (its other caller, `value_kind`, is kept out of it): left to the
+    /// compiler it was called, which measured 1.2× slower on clean text.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     fn at_word(&self, text: &[u8], i: usize) -> Option<(Detector, usize, usize)> {
         let b = text[i];
         // The shape of the word's start decides which validators can
@@ -492,6 +499,8 @@ impl Redactor {
     }
 
     /// A value at (or, for an email, around) the punctuation at `i`.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
     fn at_trigger(&self, text: &[u8], i: usize) -> Option<(Detector, usize, usize)> {
         match text[i] {
             b'@' if self.on(Detector::Email) => {

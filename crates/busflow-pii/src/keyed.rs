@@ -146,10 +146,10 @@ const SECRET_SUFFIXES: &[&str] = &["password", "passwd", "secret", "api_key", "a
 pub(crate) struct SecretKeys {
     exact: Vec<Box<[u8]>>,
     suffixes: Vec<Box<[u8]>>,
-    pub(crate) last: [bool; 256],
-    /// The last two bytes of every key, lower-cased: a second cheap check
-    /// before any comparison (`trace_id` ends in `d` like `password`).
-    last2: Vec<[u8; 2]>,
+    last: [bool; 256],
+    /// Per last byte, the set of bytes that may come before it (a 256-bit
+    /// set): `trace_id` ends in `d` like `password`, but not in `id`.
+    before_last: Box<[[u64; 4]; 256]>,
 }
 
 impl SecretKeys {
@@ -174,32 +174,37 @@ impl SecretKeys {
                 last[usize::from(b.to_ascii_uppercase())] = true;
             }
         }
-        let mut last2: Vec<[u8; 2]> = exact
-            .iter()
-            .chain(&suffixes)
-            .filter(|k| k.len() >= 2)
-            .map(|k| [k[k.len() - 2], k[k.len() - 1]])
-            .collect();
-        last2.sort_unstable();
-        last2.dedup();
+        let mut before_last = Box::new([[0u64; 4]; 256]);
+        for k in exact.iter().chain(&suffixes) {
+            if let [.., a, b] = k.as_ref() {
+                for b in [b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+                    for a in [a.to_ascii_lowercase(), a.to_ascii_uppercase()] {
+                        before_last[usize::from(b)][usize::from(a >> 6)] |= 1 << (a & 63);
+                    }
+                }
+            }
+        }
         Self {
             exact,
             suffixes,
             last,
-            last2,
+            before_last,
         }
+    }
+
+    /// Whether a key ending in the bytes `a`, `b` can name a secret: two
+    /// table lookups.
+    pub(crate) fn may_end(&self, a: u8, b: u8) -> bool {
+        self.last[usize::from(b)]
+            && self.before_last[usize::from(b)][usize::from(a >> 6)] & (1 << (a & 63)) != 0
     }
 
     /// Whether `key` names a secret.
     pub(crate) fn contains(&self, key: &[u8]) -> bool {
-        if !key.last().is_some_and(|b| self.last[usize::from(*b)]) || key.len() < 2 {
+        let [.., a, b] = key else {
             return false;
-        }
-        let tail = [
-            key[key.len() - 2].to_ascii_lowercase(),
-            key[key.len() - 1].to_ascii_lowercase(),
-        ];
-        if !self.last2.contains(&tail) {
+        };
+        if !self.may_end(*a, *b) {
             return false;
         }
         let eq = |k: &[u8], want: &[u8]| k.len() == want.len() && k.eq_ignore_ascii_case(want);
