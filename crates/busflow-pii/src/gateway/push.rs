@@ -20,6 +20,9 @@ use super::labels::Selector;
 use super::logproto::PushRequest;
 use crate::{Mode, Outcome, Redactor, Tally};
 
+/// Line bytes from which a push is redacted on every core.
+const PARALLEL_BYTES: usize = 256 << 10;
+
 /// Why a push could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -170,6 +173,8 @@ fn redact_protobuf(body: &[u8], limit: usize, how: Redaction<'_>) -> Result<Reda
     let mut push = PushRequest::decode(raw.as_slice()).map_err(PushError::Protobuf)?;
     drop(raw);
     let mut out = Redacted::default();
+    let mut work: Vec<(Mode, &mut super::logproto::EntryAdapter)> = Vec::new();
+    let mut bytes = 0;
     for stream in &mut push.streams {
         out.streams += 1;
         let mode = match how.json_streams {
@@ -177,11 +182,42 @@ fn redact_protobuf(body: &[u8], limit: usize, how: Redaction<'_>) -> Result<Reda
             _ => Mode::Text,
         };
         for entry in &mut stream.entries {
-            entry.line = how.redact(&entry.line, mode, &mut out);
-            for pair in &mut entry.structured_metadata {
-                pair.value = how.redact(&pair.value, Mode::Text, &mut out);
-            }
+            bytes += entry.line.len();
+            work.push((mode, entry));
         }
+    }
+    // A large push is redacted on every core: one push's latency is the
+    // engine's time over its lines divided among them.
+    let threads = if bytes >= PARALLEL_BYTES {
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    } else {
+        1
+    };
+    let per = work.len().div_ceil(threads).max(1);
+    let parts: Vec<Redacted> = std::thread::scope(|scope| {
+        let handles: Vec<_> = work
+            .chunks_mut(per)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut part = Redacted::default();
+                    for (mode, entry) in chunk {
+                        entry.line = how.redact(&entry.line, *mode, &mut part);
+                        for pair in &mut entry.structured_metadata {
+                            pair.value = how.redact(&pair.value, Mode::Text, &mut part);
+                        }
+                    }
+                    part
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    for part in parts {
+        out.tally.merge(&part.tally);
+        out.bytes_out += part.bytes_out;
     }
     let encoded = push.encode_to_vec();
     out.body = snap::raw::Encoder::new()

@@ -123,6 +123,38 @@ async fn post(url: &str, content_type: &str, body: Vec<u8>) -> (u16, String) {
     (status, r.text().await.unwrap_or_default())
 }
 
+/// Posts `body` while reading the answer, as Go's HTTP client does: a
+/// server may answer (413) before the body is written, and a client that
+/// only reads after writing sees a broken pipe instead.
+async fn post_reading_early(addr: SocketAddr, body: &[u8]) -> u16 {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let (mut rd, mut wr) = stream.into_split();
+    let head = format!(
+        "POST /loki/api/v1/push HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let body = body.to_vec();
+    let writer = tokio::spawn(async move {
+        let _ = wr.write_all(head.as_bytes()).await;
+        let _ = wr.write_all(&body).await;
+    });
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        match rd.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+    writer.abort();
+    let text = String::from_utf8_lossy(&answer);
+    text.split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
 fn assert_nothing_planted(loki: &Loki) {
     for push in loki.received() {
         for e in &push.entries {
@@ -367,8 +399,8 @@ async fn piix_006_malformed_and_oversized_pushes_are_refused_with_a_reason() {
     assert_eq!(s, 415, "{t}");
     // A 100 MB push, and a small snappy block that says it inflates to more
     // than the limit.
-    let (s, t) = post(&gw.url(), "application/x-protobuf", vec![0u8; 100 << 20]).await;
-    assert_eq!(s, 413, "{t}");
+    let s = post_reading_early(gw.addr, &vec![0u8; 100 << 20]).await;
+    assert_eq!(s, 413);
     let mut bomb = Vec::new();
     let mut n: u64 = 1 << 30;
     while n >= 0x80 {
