@@ -161,32 +161,41 @@ fn plain_number_ends(text: &[u8], i: usize) -> bool {
         .is_none_or(|b| !(is_word_byte(*b) || matches!(b, b'-' | b'.' | b':' | b'/')))
 }
 
-/// Card-shaped readings of the digits starting at `start`: each an end and
-/// the digits without separators, longest first. Groups are read across
-/// one consistent separator (space or dash); a reading is a prefix of the
-/// groups with 12 to 19 digits, printed like a card (one group, or 4 digits
-/// then groups of 3 to 6), ending at a number boundary.
-pub(crate) fn candidates(text: &[u8], start: usize) -> Vec<(usize, Vec<u8>)> {
+/// Card-shaped readings of the digits starting at `start`, longest first,
+/// each given to `visit` as its end and the digits without separators until
+/// `visit` accepts one. Groups are read across one consistent separator
+/// (space or dash); a reading is a prefix of the groups with 12 to 19
+/// digits, printed like a card (one group, or 4 digits then groups of 3 to
+/// 6), ending at a number boundary. Nothing is allocated: the scan meets a
+/// digit run at every number of a dense log.
+pub(crate) fn candidates<R>(
+    text: &[u8],
+    start: usize,
+    mut visit: impl FnMut(usize, &[u8]) -> Option<R>,
+) -> Option<R> {
     // Left boundary: not glued to a word, and not the tail of a dashed or
     // dotted id (`a716-4466…`, `v1.4111…`).
     if start > 0 {
         let prev = text[start - 1];
         if is_word_byte(prev) || prev == b'+' {
-            return Vec::new();
+            return None;
         }
         if (prev == b'-' || prev == b'.' || prev == b'/')
             && start >= 2
             && is_word_byte(text[start - 2])
         {
-            return Vec::new();
+            return None;
         }
         // Inside a list of numbers (`counters=12 3994 5114 …`). The engine
         // hides what it already redacted, so `card1 card2` is no list.
         if prev == b' ' && start >= 2 && text[start - 2].is_ascii_digit() {
-            return Vec::new();
+            return None;
         }
     }
-    let mut groups: Vec<(usize, usize)> = Vec::new(); // (start, end) of each digit group
+    // (start, end) of each digit group: at most 8 are read.
+    let mut groups = [(0usize, 0usize); 8];
+    let mut count = 0;
+    let mut len = 0;
     let mut sep: Option<u8> = None;
     let mut i = start;
     loop {
@@ -194,9 +203,10 @@ pub(crate) fn candidates(text: &[u8], start: usize) -> Vec<(usize, Vec<u8>)> {
         while i < text.len() && text[i].is_ascii_digit() {
             i += 1;
         }
-        groups.push((group_start, i));
-        let len: usize = groups.iter().map(|(s, e)| e - s).sum();
-        if groups.len() == 8 || len > 32 {
+        groups[count] = (group_start, i);
+        count += 1;
+        len += i - group_start;
+        if count == groups.len() || len > 32 {
             break;
         }
         if i + 1 < text.len()
@@ -210,13 +220,15 @@ pub(crate) fn candidates(text: &[u8], start: usize) -> Vec<(usize, Vec<u8>)> {
         }
         break;
     }
-    let mut out = Vec::new();
+    let groups = &groups[..count];
+    let size = |(s, e): &(usize, usize)| e - s;
+    let mut digits = [0u8; 64];
     for k in (1..=groups.len()).rev() {
         let parts = &groups[..k];
-        let sizes: Vec<usize> = parts.iter().map(|(s, e)| e - s).collect();
-        let total: usize = sizes.iter().sum();
+        let total: usize = parts.iter().map(size).sum();
         let end = parts[k - 1].1;
-        let printed = k == 1 || (sizes[0] == 4 && sizes[1..].iter().all(|g| (3..=6).contains(g)));
+        let printed = k == 1
+            || (size(&parts[0]) == 4 && parts[1..].iter().all(|g| (3..=6).contains(&size(g))));
         // Grouped digits that go on in the same grouping with short plain
         // numbers, six groups or more in all, are a list of numbers
         // (`/proc/stat`-style counters), not a card with something after
@@ -225,18 +237,21 @@ pub(crate) fn candidates(text: &[u8], start: usize) -> Vec<(usize, Vec<u8>)> {
         let list_goes_on = k > 1
             && k < groups.len()
             && (groups.len() >= 6 || groups.len() - k >= 2)
-            && groups[k..].iter().all(|(s, e)| e - s <= 6)
+            && groups[k..].iter().all(|g| size(g) <= 6)
             && plain_number_ends(text, groups[groups.len() - 1].1);
         if !(12..=19).contains(&total) || !printed || list_goes_on || !ends_number(text, end) {
             continue;
         }
-        let digits: Vec<u8> = parts
-            .iter()
-            .flat_map(|&(s, e)| text[s..e].iter().copied())
-            .collect();
-        out.push((end, digits));
+        let mut n = 0;
+        for &(s, e) in parts {
+            digits[n..n + e - s].copy_from_slice(&text[s..e]);
+            n += e - s;
+        }
+        if let Some(r) = visit(end, &digits[..n]) {
+            return Some(r);
+        }
     }
-    out
+    None
 }
 
 /// The card number at `start`, if there is one: its end and brand.
@@ -266,22 +281,16 @@ pub(crate) fn detect(
             return None;
         }
     }
-    candidates(text, start)
-        .into_iter()
-        .find_map(|(end, digits)| {
-            let brand = brand(&digits)?;
-            if !luhn(&digits) {
-                return None;
-            }
-            if !redact_test_numbers
-                && TEST_NUMBERS
-                    .iter()
-                    .any(|t| t.as_bytes() == digits.as_slice())
-            {
-                return None;
-            }
-            Some((end, brand))
-        })
+    candidates(text, start, |end, digits| {
+        let brand = brand(digits)?;
+        if !luhn(digits) {
+            return None;
+        }
+        if !redact_test_numbers && TEST_NUMBERS.iter().any(|t| t.as_bytes() == digits) {
+            return None;
+        }
+        Some((end, brand))
+    })
 }
 
 #[cfg(test)]

@@ -26,21 +26,29 @@ fn b64url_value(b: u8) -> Option<u32> {
 }
 
 /// Unpadded base64url, as JWTs use it.
-fn decode_b64url(text: &[u8]) -> Option<Vec<u8>> {
+/// Decodes unpadded base64url into `out` (which holds at least three
+/// quarters of `text`), giving the decoded bytes.
+fn decode_b64url<'a>(text: &[u8], out: &'a mut [u8]) -> Option<&'a [u8]> {
     if text.len() % 4 == 1 {
         return None;
     }
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut n = 0;
     for chunk in text.chunks(4) {
         let mut acc = 0u32;
         for (k, b) in chunk.iter().enumerate() {
             acc |= b64url_value(*b)? << (18 - 6 * k);
         }
         let bytes = acc.to_be_bytes();
-        out.extend_from_slice(&bytes[1..chunk.len()]);
+        let take = chunk.len() - 1;
+        out[n..n + take].copy_from_slice(&bytes[1..chunk.len()]);
+        n += take;
     }
-    Some(out)
+    Some(&out[..n])
 }
+
+/// A JWT's header is a JSON object: a header longer than this is no JWT
+/// this scan needs to read (real ones are under 200 bytes).
+const MAX_JWT_HEADER: usize = 1024;
 
 fn run(text: &[u8], from: usize, pred: fn(u8) -> bool) -> usize {
     let mut i = from;
@@ -67,8 +75,17 @@ pub(crate) fn detect_jwt(text: &[u8], start: usize) -> Option<usize> {
     {
         return None;
     }
-    let header = decode_b64url(&text[start..header_end])?;
-    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(&header).ok()?;
+    let encoded = &text[start..header_end];
+    if encoded.len() > MAX_JWT_HEADER {
+        return None;
+    }
+    let mut buf = [0u8; MAX_JWT_HEADER * 3 / 4];
+    let header = decode_b64url(encoded, &mut buf)?;
+    // An object, read without building it (the scan meets one per token).
+    if header.trim_ascii_start().first() != Some(&b'{') {
+        return None;
+    }
+    serde_json::from_slice::<serde::de::IgnoredAny>(header).ok()?;
     Some(end)
 }
 

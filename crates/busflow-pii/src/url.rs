@@ -43,8 +43,25 @@ fn ends_authority(b: u8) -> bool {
     b.is_ascii_whitespace() || b"/?#\"'<>\\".contains(&b)
 }
 
+/// Bytes that end a query value (white space, `& # ; " ' < > \\`), and
+/// bytes of a query key: tables, since a dense log meets a `?` or `&` on
+/// most lines and the scan over them showed as a jump table per byte.
+const ENDS_VALUE: [bool; 256] = byte_table(b" \t\n\x0c\r&#;\"'<>\\");
+const KEY_BYTE: [bool; 256] =
+    byte_table(b"_.-[]0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+
+const fn byte_table(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < bytes.len() {
+        t[bytes[k] as usize] = true;
+        k += 1;
+    }
+    t
+}
+
 fn ends_value(b: u8) -> bool {
-    b.is_ascii_whitespace() || b"&#;\"'<>\\".contains(&b)
+    ENDS_VALUE[usize::from(b)]
 }
 
 /// The userinfo after the `:` at `colon` (which starts `://`): its span.
@@ -69,7 +86,7 @@ pub(crate) fn detect_userinfo(text: &[u8], colon: usize) -> Option<(usize, usize
 pub(crate) fn detect_query(text: &[u8], at: usize, keys: &[Box<str>]) -> Option<(usize, usize)> {
     let key_start = at + 1;
     let mut eq = key_start;
-    while eq < text.len() && (text[eq].is_ascii_alphanumeric() || b"_.-[]".contains(&text[eq])) {
+    while eq < text.len() && KEY_BYTE[usize::from(text[eq])] {
         eq += 1;
     }
     if text.get(eq) != Some(&b'=') || eq == key_start {
