@@ -121,12 +121,13 @@ fn swarm_compose_001_002_a_service_without_limits_is_found_at_its_name() {
     let rules: Vec<&str> = f.iter().map(|f| f.rule_id).collect();
     assert_eq!(rules, ["SWARM-COMPOSE-001", "SWARM-COMPOSE-002"], "{f:#?}");
     assert!(f.iter().all(|x| x.line == line_of(&text, "  n8n:")));
-    let (f, _) = mutated(PROD, "memory: 768M", "memory: 768Q");
-    assert!(
-        only(&f, "SWARM-COMPOSE-001")[0]
-            .message
-            .contains("not a size unit")
-    );
+    // No valid limit (SWARM-COMPOSE-001), and a size docker cannot read, so
+    // the file does not deploy (SWARM-COMPOSE-012), both where it is written.
+    let (f, text) = mutated(PROD, "memory: 768M", "memory: 768Q");
+    let rules: Vec<&str> = f.iter().map(|f| f.rule_id).collect();
+    assert_eq!(rules, ["SWARM-COMPOSE-001", "SWARM-COMPOSE-012"], "{f:#?}");
+    assert!(f[0].message.contains("not a size unit"));
+    assert!(f.iter().all(|x| x.line == line_of(&text, "768Q")));
 }
 
 #[test]
@@ -339,5 +340,76 @@ mod never_panics {
         fn any_text_gives_findings(text in "(services:|deploy:|resources:|limits:|memory:|cpus:|placement:|constraints:|- |  |\n|node\\.labels\\.tier|==|!=|&a|\\*a|<<:|\"|[a-z]{1,6}|[0-9]{1,3}|M|G){0,60}") {
             let _ = check(PROD, &text);
         }
+    }
+}
+
+#[test]
+fn swarm_compose_012_what_docker_refuses_is_found_where_it_was_written() {
+    // A misspelt key inside an anchor: found at the anchor's line, once,
+    // not only as its consequence (no memory limit) in each service.
+    let (f, text) = mutated(
+        PROD,
+        "      memory: 512M\n    reservations:",
+        "      memroy: 512M\n    reservations:",
+    );
+    let schema: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.rule_id == "SWARM-COMPOSE-012")
+        .collect();
+    assert!(!schema.is_empty(), "{f:#?}");
+    assert!(
+        schema.iter().all(|x| x.line == line_of(&text, "memroy")),
+        "{schema:#?}"
+    );
+    assert!(
+        schema[0].message.contains("`memroy` is not allowed"),
+        "{schema:#?}"
+    );
+    assert!(
+        schema[0].help.contains("did you mean `memory`"),
+        "{schema:#?}"
+    );
+    // A count that is a word.
+    let (f, text) = mutated(OBS, "replicas: 2", "replicas: two");
+    let f: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.rule_id == "SWARM-COMPOSE-012")
+        .collect();
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0].line, line_of(&text, "replicas: two"));
+    assert!(
+        f[0].message
+            .contains("must be an integer, not a string (`two`)"),
+        "{f:#?}"
+    );
+    // Unknown keys at every level, wrong types, formats.
+    for (from, to, says) in [
+        (
+            "image: traefik:v3.1",
+            "imag: traefik:v3.1",
+            "`imag` is not allowed in `services.traefik`",
+        ),
+        (
+            "      - \"80:80\"",
+            "      - \"80:80:80:80\"",
+            "is not a port",
+        ),
+        (
+            "version: \"3.9\"",
+            "version: 3.9",
+            "`version` must be a string",
+        ),
+        (
+            "version: \"3.9\"",
+            "version: \"2.4\"",
+            "not a stack file version docker knows",
+        ),
+    ] {
+        let (f, _) = mutated(PROD, from, to);
+        assert!(
+            f.iter()
+                .any(|x| x.rule_id == "SWARM-COMPOSE-012" && x.message.contains(says)),
+            "{to}: {f:#?}"
+        );
     }
 }

@@ -14,6 +14,7 @@ mod schema;
 pub mod units;
 mod wiring;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use busflow_yaml::Node;
@@ -61,6 +62,10 @@ pub struct StackContract {
     pub existing_secrets: Vec<String>,
     /// Substrings of a volume driver that is a Hetzner volume plugin.
     pub volume_drivers: Vec<String>,
+    /// The environment `docker stack deploy` interpolates `${VAR}` from
+    /// (SWARM-COMPOSE-012). `None` (the default): not known here, so a
+    /// value holding a variable is not judged; a malformed `$` still is.
+    pub environment: Option<BTreeMap<String, String>>,
 }
 
 impl Default for StackContract {
@@ -89,6 +94,7 @@ impl Default for StackContract {
             ),
             existing_secrets: Vec::new(),
             volume_drivers: s(&["hetzner"]),
+            environment: None,
         }
     }
 }
@@ -236,7 +242,7 @@ pub fn check_stack(
         services,
         production,
     };
-    let mut out = schema::check(&stack);
+    let mut out = schema::check(&stack, contract.environment.as_ref());
     out.extend(resources::check(&stack, contract));
     out.extend(placement::check(&stack, contract));
     out.extend(wiring::check(&stack));
