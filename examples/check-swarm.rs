@@ -36,12 +36,26 @@ struct Args {
     /// The largest file read, in bytes.
     #[arg(long, default_value_t = Limits::DEFAULT_MAX_FILE_BYTES)]
     max_file_bytes: u64,
+    /// Interpolate `${VAR}` in stack files from this process's environment,
+    /// as `docker stack deploy` run here would (SWARM-COMPOSE-012); without
+    /// it a value holding a variable is not judged. Values taken from the
+    /// environment are never printed.
+    #[arg(long)]
+    environment: bool,
 }
 
 fn main() -> ExitCode {
     let args = match cli::parse::<Args>() {
         Ok(a) => a,
         Err(code) => return code,
+    };
+    let contract = StackContract {
+        environment: args.environment.then(|| {
+            std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect()
+        }),
+        ..StackContract::default()
     };
     let limits = Limits {
         max_file_bytes: args.max_file_bytes,
@@ -78,7 +92,7 @@ fn main() -> ExitCode {
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().contains("production"));
             findings.extend(
-                check_stack(path, &text, production, &StackContract::default())
+                check_stack(path, &text, production, &contract)
                     .into_iter()
                     .map(Finding::from),
             );

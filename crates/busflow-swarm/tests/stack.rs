@@ -413,3 +413,37 @@ fn swarm_compose_012_what_docker_refuses_is_found_where_it_was_written() {
         );
     }
 }
+
+#[test]
+fn swarm_compose_012_values_from_the_environment_are_never_quoted() {
+    let secret = "s3cr3t-from-the-environment";
+    let contract = StackContract {
+        environment: Some(
+            [("PASS".to_owned(), secret.to_owned())]
+                .into_iter()
+                .collect(),
+        ),
+        ..StackContract::default()
+    };
+    let (_, text) = infra(OBS);
+    for (from, to) in [
+        ("replicas: 2", "replicas: ${PASS}"),
+        ("memory: 512M", "memory: ${PASS}"),
+        ("published: 3100", "published: ${PASS}"),
+    ] {
+        assert!(text.contains(from), "{from}");
+        let mutated = text.replacen(from, to, 1);
+        let f = check_stack(Path::new(OBS), &mutated, false, &contract);
+        let schema: Vec<&Finding> = f
+            .iter()
+            .filter(|f| f.rule_id == "SWARM-COMPOSE-012")
+            .collect();
+        assert!(!schema.is_empty(), "{to}: refused");
+        for x in &f {
+            assert!(
+                !x.message.contains(secret) && !x.help.contains(secret),
+                "{x:#?}"
+            );
+        }
+    }
+}

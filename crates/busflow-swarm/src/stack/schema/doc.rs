@@ -29,6 +29,9 @@ pub(crate) enum Val<'a> {
 pub(crate) struct Doc<'a> {
     pub(crate) node: &'a Node,
     pub(crate) val: Val<'a>,
+    /// The value came out of interpolation: it may hold a secret from the
+    /// environment, so no message quotes it.
+    pub(crate) from_env: bool,
 }
 
 impl<'a> Doc<'a> {
@@ -247,6 +250,7 @@ pub(crate) fn load<'a>(
     env: Option<&BTreeMap<String, String>>,
     errors: &mut Vec<LoadError<'a>>,
 ) -> Doc<'a> {
+    let mut from_env = false;
     let val = match &node.value {
         Value::Scalar(s, quoted) => {
             let typed = if *quoted {
@@ -255,7 +259,10 @@ pub(crate) fn load<'a>(
                 plain(s)
             };
             match typed {
-                Val::Str(text) => interpolate(node, text, path, env, errors),
+                Val::Str(text) => {
+                    from_env = text.contains('$');
+                    interpolate(node, text, path, env, errors)
+                }
                 other => other,
             }
         }
@@ -297,7 +304,11 @@ pub(crate) fn load<'a>(
             Val::Map(out)
         }
     };
-    Doc { node, val }
+    Doc {
+        node,
+        val,
+        from_env,
+    }
 }
 
 fn interpolate<'a>(
@@ -317,7 +328,7 @@ fn interpolate<'a>(
                     errors.push(LoadError {
                         node,
                         message: format!(
-                            "`{}` is `{new}` after interpolation, which docker cannot cast to {}",
+                            "`{}` is not {} after interpolation (docker casts it)",
                             dotted(path),
                             match how {
                                 Cast::Int => "an integer",

@@ -156,7 +156,12 @@ fn memory_sizes(stack: &Stack<'_>, doc: &doc::Doc<'_>) -> Vec<Finding> {
                     RULE,
                     m.node.pos,
                     format!(
-                        "`deploy.resources.{part}.memory` of `{name}` is not a size docker reads: `{text}`"
+                        "`deploy.resources.{part}.memory` of `{name}` is not a size docker reads: {}",
+                        if m.from_env {
+                            "an interpolated value".to_owned()
+                        } else {
+                            format!("`{text}`")
+                        }
                     ),
                     "write a size such as `512M`, `1G` or `1.5GiB`",
                 ));

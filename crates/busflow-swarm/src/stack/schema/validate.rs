@@ -37,12 +37,29 @@ fn type_ok(types: &[Ty], val: &Val<'_>) -> bool {
     types.is_empty() || types.contains(&t) || (t == Ty::Integer && types.contains(&Ty::Number))
 }
 
-fn describe(val: &Val<'_>) -> String {
-    match val {
+fn describe(doc: &Doc<'_>) -> String {
+    if doc.from_env {
+        // Never quote what the environment gave: it may be a secret.
+        return format!(
+            "{} (interpolated)",
+            type_of(&doc.val).map_or("a value", Ty::human)
+        );
+    }
+    match &doc.val {
         Val::Str(s) => format!("a string (`{}`)", clip(s)),
         Val::Num(n) => format!("a number (`{n}`)"),
         Val::Bool(b) => format!("a boolean (`{b}`)"),
         other => type_of(other).map_or("a value", Ty::human).to_owned(),
+    }
+}
+
+/// A value for a message: quoted, or not shown when it came from the
+/// environment.
+fn shown(doc: &Doc<'_>, text: &str) -> String {
+    if doc.from_env {
+        "an interpolated value".to_owned()
+    } else {
+        format!("`{}`", clip(text))
     }
 }
 
@@ -132,7 +149,7 @@ pub(crate) fn validate<'a>(
                 "`{}` must be {}, not {}",
                 dotted(path),
                 types_human(schema.types),
-                describe(&doc.val)
+                describe(doc)
             ),
             "write a value of that type (quote a string; write a number or `true`/`false` without quotes)",
         ));
@@ -162,7 +179,7 @@ pub(crate) fn validate<'a>(
     {
         out.push(err(
             format!(
-                "`{}` must be one of {}, not `{}`",
+                "`{}` must be one of {}, not {}",
                 dotted(path),
                 schema
                     .enumeration
@@ -170,7 +187,7 @@ pub(crate) fn validate<'a>(
                     .map(|e| format!("`{e}`"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                clip(s)
+                shown(doc, s)
             ),
             "use one of the listed values",
         ));
@@ -189,16 +206,20 @@ pub(crate) fn validate<'a>(
     }
     match (schema.format, &doc.val) {
         (Some(Format::Duration), Val::Str(s)) if !is_duration(s) => out.push(err(
-            format!("`{}` is not a duration: `{}`", dotted(path), clip(s)),
+            format!("`{}` is not a duration: {}", dotted(path), shown(doc, s)),
             "write a Go duration such as `10s`, `1m30s` or `500ms`",
         )),
         (Some(Format::Ports), Val::Str(s)) if !is_port_spec(s) => out.push(err(
-            format!("`{}` is not a port: `{}`", dotted(path), clip(s)),
+            format!("`{}` is not a port: {}", dotted(path), shown(doc, s)),
             "write `[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]`, such as `8080:80` or `53:53/udp`",
         )),
         (Some(Format::Ports), Val::Num(n)) if !is_port_spec(&format!("{}", n.trunc())) => {
             out.push(err(
-                format!("`{}` is not a port: `{n}`", dotted(path)),
+                format!(
+                    "`{}` is not a port: {}",
+                    dotted(path),
+                    shown(doc, &n.to_string())
+                ),
                 "a port is between 0 and 65535",
             ));
         }
@@ -337,7 +358,7 @@ fn one_of<'a>(
             } else {
                 types_human(&types)
             },
-            describe(&doc.val)
+            describe(doc)
         ),
         help: "write it in one of the forms of docker/cli's v3 schema".into(),
         refused_key: None,
