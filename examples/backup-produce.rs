@@ -21,8 +21,10 @@ use busflow::backup::{RemoteConfig, S3Store, Secret, UtcTime, find_program, prod
 use clap::Parser;
 
 /// Dump a PostgreSQL database into S3.
+///
+/// Needs `BUSFLOW_S3_ACCESS_KEY` and `BUSFLOW_S3_SECRET_KEY` in the environment, and `pg_dump` on PATH.
 #[derive(Debug, Parser)]
-#[command(name = "backup-produce")]
+#[command(name = "backup-produce", version)]
 struct Args {
     /// The remote's endpoint (https:// only).
     #[arg(long)]

@@ -341,6 +341,19 @@ async fn drop_database(admin: &tokio_postgres::Client, name: &str) -> Result<(),
 }
 
 fn main() -> ExitCode {
+    match std::env::args().nth(1).as_deref() {
+        Some("--version" | "-V") => {
+            println!("backup-speed {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Some("--help" | "-h") => {
+            println!(
+                "Time the streaming verify against a local restore of the same dump.\n\nusage: backup-speed [MEGABYTES (500)] [ROUNDS (3)]\n\nStarts its own PostgreSQL and S3 over TLS (testkit): needs PostgreSQL's binaries on PATH."
+            );
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
     let child_mode = std::env::var_os(ENV_CHILD).is_some();
     let mut args = std::env::args().skip(1);
     let megabytes = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);

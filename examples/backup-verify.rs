@@ -49,8 +49,10 @@ use busflow::backup::{
 use clap::{Parser, ValueEnum};
 
 /// Verify the newest PostgreSQL dump in S3 by restoring it.
+///
+/// Needs the S3 keys named by the settings in the environment (`BUSFLOW_S3_ACCESS_KEY`, `BUSFLOW_S3_SECRET_KEY` by default), and `pg_restore` and `psql` on PATH.
 #[derive(Debug, Parser)]
-#[command(name = "backup-verify")]
+#[command(name = "backup-verify", version)]
 struct Args {
     /// Run the whole cycle on throwaway local services.
     #[arg(long)]

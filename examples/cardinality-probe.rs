@@ -21,7 +21,7 @@ use clap::Parser;
 
 /// Compare declared cardinality budgets with live series counts.
 #[derive(Debug, Parser)]
-#[command(name = "cardinality-probe")]
+#[command(name = "cardinality-probe", version)]
 struct Args {
     /// Folder of Prometheus rule files.
     #[arg(long)]

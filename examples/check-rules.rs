@@ -19,7 +19,7 @@ use clap::Parser;
 
 /// Check Prometheus rule files.
 #[derive(Debug, Parser)]
-#[command(name = "check-rules")]
+#[command(name = "check-rules", version)]
 struct Args {
     /// Rule files.
     #[arg(required = true)]

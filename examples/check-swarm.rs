@@ -21,8 +21,13 @@ use busflow::swarm::{Module, StackContract, TfContract, check_module, check_stac
 use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
 use clap::Parser;
 
+/// Check Terraform module folders (SWARM-TF-*) and stack files
+/// (SWARM-COMPOSE-*) against the platform contract.
+///
+/// A stack file whose name contains `production` is held to the clauses of
+/// the production stack (SWARM-COMPOSE-008). Needs nothing else.
 #[derive(Debug, Parser)]
-#[command(name = "check-swarm")]
+#[command(name = "check-swarm", version)]
 struct Args {
     /// Module folders and stack files.
     #[arg(required = true)]

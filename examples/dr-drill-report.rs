@@ -19,7 +19,7 @@ use clap::Parser;
 
 /// Record a DR drill and print the next due date.
 #[derive(Debug, Parser)]
-#[command(name = "dr-drill-report")]
+#[command(name = "dr-drill-report", version)]
 struct Args {
     /// The repository root the record goes under.
     #[arg(long, default_value = ".")]

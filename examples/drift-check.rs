@@ -27,8 +27,10 @@ use busflow::swarm::ops::{DriftReport, DriftStatus};
 use clap::Parser;
 
 /// Detect Terraform drift and route it.
+///
+/// Reads `BUSFLOW_GITHUB_TOKEN` (the issue) and `BUSFLOW_SLACK_WEBHOOK` (the message) from the environment; runs `terraform plan` when given `--dir`.
 #[derive(Debug, Parser)]
-#[command(name = "drift-check")]
+#[command(name = "drift-check", version)]
 struct Args {
     /// The Terraform root module to plan.
     #[arg(long)]

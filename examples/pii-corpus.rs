@@ -16,6 +16,19 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    match std::env::args().nth(1).as_deref() {
+        Some("--version" | "-V") => {
+            println!("pii-corpus {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Some("--help" | "-h") => {
+            println!(
+                "Write a generated log corpus to stdout.\n\nusage: pii-corpus clean|dense|realistic BYTES [SEED]\n\nclean: no personal data; dense: values of every detector on every line; realistic: the twelve log families of this stack with planted values. Needs nothing."
+            );
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let line: fn(&mut corpus::Rng) -> String = match args.first().map(String::as_str) {
         Some("clean") => corpus::clean_line,

@@ -29,7 +29,7 @@ use clap::{Parser, ValueEnum};
 
 /// Redact personal data from log lines on stdin.
 #[derive(Debug, Parser)]
-#[command(name = "pii-redact")]
+#[command(name = "pii-redact", version)]
 struct Args {
     /// Rules file: which detectors run and how they replace.
     #[arg(long)]

@@ -19,7 +19,7 @@ use clap::Parser;
 
 /// Check an infrastructure repository against the busflow contract.
 #[derive(Debug, Parser)]
-#[command(name = "preflight")]
+#[command(name = "preflight", version)]
 struct Args {
     /// The repository to check (default: the embedded `examples/infra`).
     path: Option<PathBuf>,

@@ -23,7 +23,7 @@ use clap::Parser;
 
 /// Decide the swarm's quorum topology.
 #[derive(Debug, Parser)]
-#[command(name = "quorum-plan")]
+#[command(name = "quorum-plan", version)]
 struct Args {
     /// The swarm module.
     #[arg(long, default_value = "examples/infra/terraform/modules/swarm")]

@@ -25,8 +25,10 @@ use busflow::swarm::ops::{
 use clap::{Parser, Subcommand};
 
 /// Operate a Docker Swarm.
+///
+/// Talks to the Docker Engine at `--docker-host` or `DOCKER_HOST` (the local socket by default).
 #[derive(Debug, Parser)]
-#[command(name = "swarm-ops")]
+#[command(name = "swarm-ops", version)]
 struct Args {
     /// The engine's unix socket.
     #[arg(long)]

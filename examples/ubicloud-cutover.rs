@@ -38,8 +38,14 @@ use busflow::ubicloud::cutover::{
 };
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
+/// Drive the PostgreSQL cutover to Ubicloud as its runbook's state
+/// machine, one step per call, with its state in a file.
+///
+/// Needs `UBICLOUD_TOKEN`, `BUSFLOW_S3_ACCESS_KEY` and
+/// `BUSFLOW_S3_SECRET_KEY` in the environment for the steps that call
+/// Ubicloud or S3 (`BUSFLOW_METRICS_PASSWORD` for the metrics check).
 #[derive(Debug, Parser)]
-#[command(name = "ubicloud-cutover")]
+#[command(name = "ubicloud-cutover", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

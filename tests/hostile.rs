@@ -301,6 +301,40 @@ fn usage_errors_exit_1_and_unoffered_formats_are_refused() {
     assert!(ran.stdout.is_empty(), "{}", ran.all());
 }
 
+/// Every example answers `--version` with its name and version and `--help`
+/// with a description first, both with exit 0.
+#[test]
+fn every_example_answers_version_and_help() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut names: Vec<String> = std::fs::read_dir(&examples)
+        .expect("examples")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".rs").map(str::to_owned)
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 15, "{names:?}");
+    for name in &names {
+        let ran = run(dir.path(), name, &["--version"]);
+        assert_eq!(ran.code, Some(0), "{name} --version: {}", ran.all());
+        assert!(
+            ran.stdout.starts_with(&format!("{name} ")),
+            "{name} --version: {}",
+            ran.all()
+        );
+        let ran = run(dir.path(), name, &["--help"]);
+        assert_eq!(ran.code, Some(0), "{name} --help: {}", ran.all());
+        let first = ran.stdout.lines().next().unwrap_or_default();
+        assert!(
+            first.len() > 20 && !first.starts_with("Usage"),
+            "{name} --help starts with a description: {}",
+            ran.all()
+        );
+    }
+}
+
 #[test]
 fn credentials_are_never_sent_over_plain_http() {
     let dir = tempfile::tempdir().expect("temp dir");
