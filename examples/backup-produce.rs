@@ -22,7 +22,8 @@ use clap::Parser;
 
 /// Dump a PostgreSQL database into S3.
 ///
-/// Needs `BUSFLOW_S3_ACCESS_KEY` and `BUSFLOW_S3_SECRET_KEY` in the environment, and `pg_dump` on PATH.
+/// Needs `BUSFLOW_PRODUCE_DATABASE_URL`, `BUSFLOW_S3_ACCESS_KEY` and
+/// `BUSFLOW_S3_SECRET_KEY` in the environment, and `pg_dump` on PATH.
 #[derive(Debug, Parser)]
 #[command(name = "backup-produce", version)]
 struct Args {

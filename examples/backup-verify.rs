@@ -50,7 +50,9 @@ use clap::{Parser, ValueEnum};
 
 /// Verify the newest PostgreSQL dump in S3 by restoring it.
 ///
-/// Needs the S3 keys named by the settings in the environment (`BUSFLOW_S3_ACCESS_KEY`, `BUSFLOW_S3_SECRET_KEY` by default), and `pg_restore` and `psql` on PATH.
+/// Needs `BUSFLOW_VERIFY_TARGET_URL` (the PostgreSQL to restore into) and the
+/// remotes' keys (`BUSFLOW_S3_ACCESS_KEY`, `BUSFLOW_S3_SECRET_KEY` by
+/// default) in the environment, `pg_restore` on PATH; `--demo` needs none.
 #[derive(Debug, Parser)]
 #[command(name = "backup-verify", version)]
 struct Args {
@@ -60,6 +62,10 @@ struct Args {
     /// The settings file.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// The remote of the settings read first, by name (`hetzner-s3`,
+    /// `minio-inswarm`): only the source switches (BACKUP-006).
+    #[arg(long)]
+    source: Option<String>,
     /// The source remote's endpoint (https:// only).
     #[arg(long)]
     endpoint: Option<String>,
@@ -122,6 +128,9 @@ fn settings(args: &Args) -> Result<VerifySettings, String> {
             .ok_or("--config, --endpoint or --demo is required")?;
         VerifySettings::new(RemoteSettings::new("hetzner-s3", endpoint, "backups"))
     };
+    if let Some(name) = &args.source {
+        s = s.with_source(name).map_err(|e| e.to_string())?;
+    }
     if let Some(e) = &args.endpoint {
         s.source.endpoint.clone_from(e);
     }

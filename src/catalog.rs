@@ -31,6 +31,23 @@ pub const UNPARSED_FILE: RuleInfo = RuleInfo {
     owner: "busflow",
 };
 
+/// A job the platform's documents schedule is missing from the workflows, or
+/// runs on another trigger.
+pub const MISSING_SCHEDULE: RuleInfo = RuleInfo {
+    id: "BUSFLOW-003",
+    title: "every job the documents schedule has a workflow with its trigger (preflight on pull requests, dump 02:00 UTC, verify 03:00 UTC with a source input, weekly drift)",
+    severity: Severity::Error,
+    owner: "busflow",
+};
+
+/// A workflow writes a credential inline.
+pub const INLINE_SECRET: RuleInfo = RuleInfo {
+    id: "BUSFLOW-004",
+    title: "credentials in workflows come from `secrets.*`, never written inline",
+    severity: Severity::Error,
+    owner: "busflow",
+};
+
 // Each crate owns its own `Rule` and `Severity` (the crates are independent);
 // this converts them. Their enums are `#[non_exhaustive]`, so an unknown
 // severity from a newer crate is treated as the strictest.
@@ -64,6 +81,8 @@ pub fn catalog() -> Vec<RuleInfo> {
     convert_catalog!(rules, busflow_ubicloud, "busflow-ubicloud");
     rules.push(UNKNOWN_SUPPRESSION);
     rules.push(UNPARSED_FILE);
+    rules.push(MISSING_SCHEDULE);
+    rules.push(INLINE_SECRET);
     rules
 }
 

@@ -19,7 +19,10 @@
 //!   provider pin;
 //! - with the `backup` feature, the verify's settings
 //!   (`backup-verify/verify.yaml`: BACKUP-005, 006, 015) and the soft-FK
-//!   allow-list (`soft-fk-allowlist.yaml`, BACKUP-014).
+//!   allow-list (`soft-fk-allowlist.yaml`, BACKUP-014);
+//! - `BUSFLOW-003` and `BUSFLOW-004` on `.github/workflows`: the jobs the
+//!   documents schedule exist with their triggers, and credentials come
+//!   from `secrets.*`.
 
 use std::path::Path;
 
@@ -145,6 +148,11 @@ pub fn run_with(
         findings.extend(backup::check(&sources));
         checks_run.extend(backup::STATIC_RULES);
     }
+    findings.extend(workflows::check(&sources));
+    checks_run.extend([
+        crate::catalog::MISSING_SCHEDULE.id,
+        crate::catalog::INLINE_SECRET.id,
+    ]);
     findings.extend(unparsed(&sources, &findings));
     checks_run.push(crate::catalog::UNPARSED_FILE.id);
     let split = suppress::apply(selection.filter(findings), &sources);
@@ -196,6 +204,8 @@ fn unparsed(sources: &Sources, findings: &[crate::Finding]) -> Vec<crate::Findin
 
 #[cfg(feature = "backup")]
 mod backup;
+
+mod workflows;
 
 #[cfg(feature = "swarm")]
 mod swarm;

@@ -124,6 +124,40 @@ impl VerifySettings {
         }
     }
 
+    /// Reads the remote named `name` first (BACKUP-006: only the source
+    /// switches, as the daily verify's `source` input does): the settings'
+    /// fallback of that name becomes the source and the source its
+    /// fallback. An unknown name is an error naming the remotes there are.
+    pub fn with_source(mut self, name: &str) -> Result<Self, Error> {
+        if self.source.name == name {
+            return Ok(self);
+        }
+        match self.fallback.take() {
+            Some(fallback) if fallback.name == name => {
+                self.fallback = Some(std::mem::replace(&mut self.source, fallback));
+                Ok(self)
+            }
+            fallback => {
+                let known: Vec<&str> = std::iter::once(self.source.name.as_str())
+                    .chain(fallback.as_ref().map(|f| f.name.as_str()))
+                    .collect();
+                Err(err_for(
+                    "BACKUP-006",
+                    &self.path,
+                    START,
+                    format!(
+                        "a remote named `{name}` (the settings name {})",
+                        known
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                ))
+            }
+        }
+    }
+
     /// Reads the settings file.
     pub fn load(path: &Path) -> Result<Self, Error> {
         let text = busflow_fs::read_arg(path, &busflow_fs::Limits::default())
@@ -466,6 +500,29 @@ mod tests {
                 "{text:?}: {e}"
             );
         }
+    }
+
+    #[test]
+    fn backup_006_only_the_source_switches() {
+        let text = "source:\n  name: hetzner-s3\n  endpoint: https://fsn1.example\n  bucket: b\nfallback:\n  name: minio-inswarm\n  endpoint: https://minio.swarm:9000\n  bucket: b\n";
+        let s = parse(text).expect("parses");
+        let same = s.clone().with_source("hetzner-s3").expect("the source");
+        assert_eq!(same, s);
+        let swapped = s
+            .clone()
+            .with_source("minio-inswarm")
+            .expect("the fallback");
+        assert_eq!(swapped.source.name, "minio-inswarm");
+        assert_eq!(
+            swapped.fallback.as_ref().map(|f| f.name.as_str()),
+            Some("hetzner-s3")
+        );
+        assert_eq!(swapped.schemas, s.schemas, "nothing else changes");
+        let e = s.with_source("r2").expect_err("unknown").to_string();
+        assert!(
+            e.contains("BACKUP-006") && e.contains("`hetzner-s3` and `minio-inswarm`"),
+            "{e}"
+        );
     }
 
     #[test]
