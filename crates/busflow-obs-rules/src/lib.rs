@@ -50,6 +50,7 @@ mod promql;
 mod recorded;
 mod series;
 mod slo;
+mod slo_live;
 mod template;
 mod validity;
 
@@ -77,5 +78,8 @@ pub use series::{Mode, PrometheusSource, SeriesSource};
 pub use slo::{
     BURN_RATE_WINDOWS, BudgetStatus, Objective, Slo, budget_report, budget_status, burn_rate_rules,
     slo_table,
+};
+pub use slo_live::{
+    LiveSlo, REPORT_WINDOWS, SliQueries, findings as slo_findings, live_report, measure,
 };
 pub use template::{TemplateError, check as check_template};

@@ -120,6 +120,14 @@ impl PrometheusSource {
         out
     }
 
+    /// The value of an instant query that gives one number (a vector of
+    /// one sample, or a scalar); `None` for an empty vector (no series).
+    pub async fn instant(&self, query: &str) -> Result<Option<f64>, Error> {
+        let url = format!("{}/api/v1/query?query={}", self.base, encode(query));
+        let doc = self.get_json(&url).await?;
+        parse_instant(&doc).map_err(|detail| bad(&self.base, format!("{detail} (query `{query}`)")))
+    }
+
     async fn get_json(&self, url: &str) -> Result<serde_json::Value, Error> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let mut request = self.client.get(url);
@@ -253,6 +261,32 @@ fn parse_cardinality_counts(doc: &serde_json::Value) -> Result<Vec<(String, u64)
 }
 
 /// Percent-encodes a query parameter value (RFC 3986 unreserved kept).
+/// One number from an instant query's answer.
+fn parse_instant(doc: &serde_json::Value) -> Result<Option<f64>, String> {
+    if doc["status"] != "success" {
+        return Err(format!(
+            "the query failed: {}",
+            doc["error"].as_str().unwrap_or("no error given")
+        ));
+    }
+    let data = &doc["data"];
+    let value = match data["resultType"].as_str() {
+        Some("scalar") => &data["result"],
+        Some("vector") => match data["result"].as_array().map(Vec::as_slice) {
+            Some([]) => return Ok(None),
+            Some([one]) => &one["value"],
+            Some(_) => return Err("the query gave more than one series; sum it".into()),
+            None => return Err("no result list".into()),
+        },
+        other => return Err(format!("a result of type {other:?}, not a vector")),
+    };
+    value[1]
+        .as_str()
+        .and_then(|v| v.parse::<f64>().ok())
+        .map(Some)
+        .ok_or_else(|| "a sample without a number".into())
+}
+
 fn encode(s: &str) -> String {
     use std::fmt::Write as _;
     let mut out = String::with_capacity(s.len() * 3);

@@ -13,12 +13,38 @@ use crate::process::{Supervised, find_binary, free_port, run, wait_until};
 
 const SERVICE: &str = "prometheus";
 
-/// One series to load: a metric name, labels and a constant value.
+/// One series to load: a metric name, labels and a constant value, or a
+/// counter that grows at a rate (with a burst of another rate over its most
+/// recent stretch).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     name: String,
     labels: Vec<(String, String)>,
     value: f64,
+    counter: Option<Counter>,
+}
+
+/// How a counter grows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Counter {
+    per_second: f64,
+    /// For the last `.0` seconds before start-up (and after it) the counter
+    /// grows by `.1` per second instead.
+    burst: Option<(u64, f64)>,
+}
+
+impl Counter {
+    /// The value at `t` for a counter that starts at 0 at `start`.
+    #[allow(clippy::cast_precision_loss)]
+    fn at(&self, start: u64, now: u64, t: u64) -> f64 {
+        match self.burst {
+            Some((secs, rate)) if t > now.saturating_sub(secs) => {
+                let from = now.saturating_sub(secs).max(start);
+                (from - start) as f64 * self.per_second + (t - from) as f64 * rate
+            }
+            _ => (t.saturating_sub(start)) as f64 * self.per_second,
+        }
+    }
 }
 
 impl Series {
@@ -28,7 +54,30 @@ impl Series {
             name: name.into(),
             labels: Vec::new(),
             value: 1.0,
+            counter: None,
         }
+    }
+
+    /// A counter of metric `name` growing by `per_second` from the start of
+    /// the builder's [`PrometheusBuilder::history`].
+    pub fn counter(name: impl Into<String>, per_second: f64) -> Self {
+        Self {
+            counter: Some(Counter {
+                per_second,
+                burst: None,
+            }),
+            ..Self::new(name)
+        }
+    }
+
+    /// For a counter: over the last `last` before start-up (and after it),
+    /// grow by `per_second` instead.
+    #[must_use]
+    pub fn burst(mut self, last: Duration, per_second: f64) -> Self {
+        if let Some(c) = &mut self.counter {
+            c.burst = Some((last.as_secs(), per_second));
+        }
+        self
     }
 
     /// Adds a label.
@@ -74,6 +123,7 @@ pub struct Prometheus {
 pub struct PrometheusBuilder {
     series: Vec<Series>,
     horizon: Duration,
+    history: Duration,
     scrapes: Vec<(String, String)>,
 }
 
@@ -82,6 +132,7 @@ impl Default for PrometheusBuilder {
         Self {
             series: Vec::new(),
             horizon: Duration::from_hours(1),
+            history: Duration::from_mins(10),
             scrapes: Vec::new(),
         }
     }
@@ -107,6 +158,15 @@ impl PrometheusBuilder {
     #[must_use]
     pub fn horizon(mut self, horizon: Duration) -> Self {
         self.horizon = horizon;
+        self
+    }
+
+    /// How far back before start-up the samples go (10 minutes by
+    /// default). Over an hour, samples are ten minutes apart; the server
+    /// keeps them (its retention covers the history).
+    #[must_use]
+    pub fn history(mut self, history: Duration) -> Self {
+        self.history = history;
         self
     }
 
@@ -136,7 +196,7 @@ impl PrometheusBuilder {
             let now = SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs());
-            let text = openmetrics(&self.series, now, self.horizon)?;
+            let text = openmetrics(&self.series, now, self.history, self.horizon)?;
             let input = dir.path().join("series.om");
             std::fs::write(&input, text).map_err(|e| Error::io(SERVICE, "write series.om", e))?;
             run(
@@ -157,7 +217,10 @@ impl PrometheusBuilder {
                 .arg(format!("--config.file={}", config.display()))
                 .arg(format!("--storage.tsdb.path={}", data.display()))
                 .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                .arg("--storage.tsdb.retention.time=30d")
+                .arg(format!(
+                    "--storage.tsdb.retention.time={}h",
+                    (self.history.as_secs() / 3600 + 48).max(30 * 24)
+                ))
                 .arg("--log.level=warn");
             let log = dir.path().join(format!("prometheus-{port}.log"));
             let mut process =
@@ -204,13 +267,23 @@ impl Prometheus {
 }
 
 /// The series as OpenMetrics text, grouped by metric family.
-fn openmetrics(series: &[Series], now: u64, horizon: Duration) -> Result<String> {
+fn openmetrics(
+    series: &[Series],
+    now: u64,
+    history: Duration,
+    horizon: Duration,
+) -> Result<String> {
     let mut families: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
     families.sort_unstable();
     families.dedup();
-    let start = now.saturating_sub(600);
+    let start = now.saturating_sub(history.as_secs());
     let end = now + horizon.as_secs();
-    let mut stamps: Vec<u64> = (start..=end).step_by(240).chain([now]).collect();
+    let step = if history > Duration::from_hours(1) {
+        600
+    } else {
+        240
+    };
+    let mut stamps: Vec<u64> = (start..=end).step_by(step).chain([now]).collect();
     stamps.sort_unstable();
     stamps.dedup();
     let mut out = String::new();
@@ -221,8 +294,15 @@ fn openmetrics(series: &[Series], now: u64, horizon: Duration) -> Result<String>
                 format!("invalid metric name {family:?}"),
             ));
         }
-        let _ = writeln!(out, "# TYPE {family} gauge");
         let members: Vec<&Series> = series.iter().filter(|s| s.name == family).collect();
+        // OpenMetrics counters end in `_total`; anything else is loaded as
+        // an untyped family (PromQL's rate and increase work on both).
+        let kind = if members.iter().any(|s| s.counter.is_some()) {
+            "unknown"
+        } else {
+            "gauge"
+        };
+        let _ = writeln!(out, "# TYPE {family} {kind}");
         let mut rendered = Vec::with_capacity(members.len());
         for s in members {
             let mut line = family.to_owned();
@@ -239,11 +319,18 @@ fn openmetrics(series: &[Series], now: u64, horizon: Duration) -> Result<String>
                 }
                 line.push('}');
             }
-            rendered.push((line, s.value));
+            rendered.push((line, s.value, s.counter));
         }
-        for (line, value) in &rendered {
+        for (line, value, counter) in &rendered {
             for t in &stamps {
-                let _ = writeln!(out, "{line} {value} {t}");
+                match counter {
+                    Some(c) => {
+                        let _ = writeln!(out, "{line} {} {t}", c.at(start, now, *t));
+                    }
+                    None => {
+                        let _ = writeln!(out, "{line} {value} {t}");
+                    }
+                }
             }
         }
     }
@@ -280,19 +367,37 @@ mod tests {
             Series::new("b").label("path", "q\"\\\n").value(2.5),
             Series::new("a").label("x", "2"),
         ];
-        let text = openmetrics(&series, 10_000, Duration::from_secs(0)).expect("valid");
+        let text = openmetrics(
+            &series,
+            10_000,
+            Duration::from_mins(10),
+            Duration::from_secs(0),
+        )
+        .expect("valid");
         assert_eq!(text.matches("# TYPE a gauge").count(), 1);
         assert!(text.contains(r#"b{path="q\"\\\n"} 2.5 10000"#), "{text}");
         assert!(text.ends_with("# EOF\n"));
     }
 
     #[test]
+    fn counters_grow_and_burst() {
+        let series = vec![Series::counter("c_total", 2.0).burst(Duration::from_mins(10), 10.0)];
+        let text =
+            openmetrics(&series, 100_000, Duration::from_hours(2), Duration::ZERO).expect("valid");
+        assert!(text.contains("# TYPE c_total unknown"), "{text}");
+        // 2/s for 6 600 s, then 10/s for 600 s.
+        assert!(text.contains("c_total 19200 100000"), "{text}");
+        assert!(text.contains("c_total 0 92800"), "{text}");
+    }
+
+    #[test]
     fn rejects_invalid_names() {
-        assert!(openmetrics(&[Series::new("1bad")], 0, Duration::ZERO).is_err());
+        assert!(openmetrics(&[Series::new("1bad")], 0, Duration::ZERO, Duration::ZERO).is_err());
         assert!(
             openmetrics(
                 &[Series::new("ok").label("bad-label", "v")],
                 0,
+                Duration::ZERO,
                 Duration::ZERO
             )
             .is_err()

@@ -6,6 +6,7 @@ mod live;
 mod policy;
 mod robustness;
 mod slo;
+mod slo_live;
 
 /// Runs `promtool check rules` on `text` written to a temp file; panics with
 /// promtool's output when it rejects it, and returns its stdout.

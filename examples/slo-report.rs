@@ -1,0 +1,100 @@
+//! `slo-report`: where each SLO of the table stands on live data (OBS-008).
+//!
+//! ```text
+//! slo-report --prometheus http://prometheus:9090 [--tenant ID] [--window 30d]
+//!            [--format human|json|sarif] [--fail-on error]
+//! ```
+//!
+//! Queries good and total events of every SLO (the PromQL of
+//! `busflow_obs_rules::SliQueries`) over the window and over 1 h, 6 h and
+//! 3 d, prints the budget, the share consumed and the burn rates, and
+//! reports a spent budget as a feature freeze (exit 2).
+
+#[path = "support/cli.rs"]
+mod cli;
+
+use std::process::ExitCode;
+
+use busflow::obs_rules::{
+    HttpSettings, PrometheusSource, SliQueries, live_report, measure, slo_findings, slo_table,
+};
+use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
+use clap::Parser;
+
+/// Report the SLOs' error budgets from live data; a spent budget is a
+/// feature freeze (OBS-008).
+///
+/// Needs a Prometheus-compatible API (Prometheus, or Mimir's
+/// `/prometheus`) holding the SLIs' series; nothing from the environment.
+#[derive(Debug, Parser)]
+#[command(name = "slo-report", version)]
+struct Args {
+    /// The Prometheus API's base URL.
+    #[arg(long)]
+    prometheus: String,
+    /// Only this tenant's events (the `tenant` label), and Mimir's
+    /// `X-Scope-OrgID`.
+    #[arg(long)]
+    tenant: Option<String>,
+    /// The budget window, as PromQL writes a range.
+    #[arg(long, default_value = "30d")]
+    window: String,
+    /// Output format: human, json or sarif.
+    #[arg(long, default_value = "human")]
+    format: Format,
+    /// Exit 2 when a finding has this severity or a higher one.
+    #[arg(long, default_value = "error")]
+    fail_on: Severity,
+    /// Seconds to wait for a connection.
+    #[arg(long, default_value_t = 10)]
+    connect_timeout: u64,
+    /// Seconds to wait for an answer.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args = match cli::parse::<Args>() {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
+    if busflow::obs_rules::parse_duration(&args.window).is_none() {
+        eprintln!(
+            "slo-report: error: --window `{}` is not a PromQL duration (30d, 4w, 720h)",
+            args.window
+        );
+        return ExitStatus::CouldNotRun.into();
+    }
+    let settings = HttpSettings::default().with_timeouts(
+        std::time::Duration::from_secs(args.connect_timeout),
+        std::time::Duration::from_secs(args.timeout),
+    );
+    let mut source = PrometheusSource::with_settings(&args.prometheus, &settings);
+    if let Some(t) = &args.tenant {
+        source = source.tenant(t);
+    }
+    let slos: Vec<_> = slo_table()
+        .into_iter()
+        .filter_map(|s| SliQueries::for_slo(&s).map(|q| (s, q)))
+        .collect();
+    let live = match measure(&source, &slos, &args.window, args.tenant.as_deref()).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("slo-report: error: {e}");
+            return ExitStatus::CouldNotRun.into();
+        }
+    };
+    if args.format == Format::Human {
+        println!("{}", live_report(&live));
+    }
+    let findings: Vec<Finding> = slo_findings(&live)
+        .into_iter()
+        .map(Finding::from)
+        .filter(|f| args.format != Format::Human || f.severity != Severity::Info)
+        .collect();
+    let out = Report::new(findings, 0);
+    let sources = Sources::load(std::path::Path::new(""), out.findings());
+    print!("{}", out.render(args.format, &sources, &catalog()));
+    ExitStatus::for_findings(out.findings(), args.fail_on).into()
+}
