@@ -1,7 +1,8 @@
 /// An error of `busflow-ubicloud`: what went wrong is its [`ErrorKind`].
 #[derive(Debug, thiserror::Error)]
-#[error("{kind}")]
+#[error(transparent)]
 pub struct Error {
+    // Transparent: its text is the kind's, its cause the kind's cause.
     kind: ErrorKind,
 }
 
@@ -36,6 +37,17 @@ pub enum ErrorKind {
         #[source]
         source: Option<busflow_fs::ReadError>,
     },
+    /// The cutover's state could not be written: the step it records is
+    /// done, but the file does not say so yet (run `status` before going
+    /// on).
+    #[error("{}: the cutover's state could not be written", path.display())]
+    StateWrite {
+        /// The state file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -48,6 +60,15 @@ impl Error {
             kind: ErrorKind::StateFile {
                 path: path.to_path_buf(),
                 detail: detail.into(),
+                source,
+            },
+        }
+    }
+
+    pub(crate) fn state_write(path: &std::path::Path, source: std::io::Error) -> Self {
+        Self {
+            kind: ErrorKind::StateWrite {
+                path: path.to_path_buf(),
                 source,
             },
         }

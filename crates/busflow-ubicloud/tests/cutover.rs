@@ -341,6 +341,23 @@ async fn ubi_cut_002_004_every_transition_in_order_to_complete() {
 }
 
 #[tokio::test]
+async fn ubi_cut_002_a_state_file_that_cannot_be_written_is_a_state_error_with_its_cause() {
+    let dir = tempfile::tempdir().expect("dir");
+    // The folder does not exist: the step runs, its record cannot be written.
+    let path = dir.path().join("missing/cutover.json");
+    let world = World::new(&[300, 40, 0], vec![(T0 + 3600, 130.0)], false);
+    let mut book = Runbook::open(config(), &path).expect("opens");
+    let err = book.step(&world.deps(), T0).await.expect_err("cannot save");
+    assert!(
+        matches!(err.kind(), busflow_ubicloud::ErrorKind::StateWrite { .. }),
+        "{err:?}"
+    );
+    let cause = std::error::Error::source(&err).expect("the I/O error is kept");
+    assert!(cause.to_string().contains("No such file"), "{cause}");
+    assert!(err.to_string().contains("cutover.json"), "{err}");
+}
+
+#[tokio::test]
 async fn ubi_cut_001_010_preconditions_refuse_an_untriggered_or_out_of_scope_cutover() {
     let dir = tempfile::tempdir().expect("dir");
     let world = World::new(&[0], vec![], false);

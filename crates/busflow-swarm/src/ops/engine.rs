@@ -50,6 +50,21 @@ fn message(e: &bollard::errors::Error) -> String {
     }
 }
 
+/// swarmkit's sequence conflict (`store.ErrSequenceConflict`): the Engine
+/// answers it with status 500 and the gRPC error text ("rpc error: code =
+/// Unknown desc = update out of sequence", measured on dockerd 28), so the
+/// status alone cannot tell it from other failures; the status and the
+/// error's own description together do. Any other error that merely
+/// mentions the words is not one.
+fn is_sequence_conflict(e: &bollard::errors::Error) -> bool {
+    matches!(
+        e,
+        bollard::errors::Error::DockerResponseServerError { status_code: 500, message }
+            if message.trim_end().ends_with("desc = update out of sequence")
+                || message.trim_end() == "update out of sequence"
+    )
+}
+
 fn engine(operation: &str, e: &bollard::errors::Error) -> Error {
     Error::new(ErrorKind::Engine {
         operation: operation.to_owned(),
@@ -135,11 +150,9 @@ impl SwarmApi for Engine {
             .build();
         match self.docker.update_service(id, spec, options, None).await {
             Ok(_) => Ok(()),
-            Err(e) if message(&e).contains("out of sequence") => {
-                Err(Error::new(ErrorKind::OutOfSequence {
-                    service: id.to_owned(),
-                }))
-            }
+            Err(e) if is_sequence_conflict(&e) => Err(Error::new(ErrorKind::OutOfSequence {
+                service: id.to_owned(),
+            })),
             Err(e) => Err(engine(&format!("update service {id}"), &e)),
         }
     }
@@ -249,7 +262,7 @@ impl SwarmApi for Engine {
                 let m = message(&e);
                 if m.contains("quorum") || m.contains("last manager") {
                     Err(Error::new(ErrorKind::QuorumRefused(m)))
-                } else if m.contains("out of sequence") {
+                } else if is_sequence_conflict(&e) {
                     Err(Error::new(ErrorKind::OutOfSequence {
                         service: id.to_owned(),
                     }))
@@ -436,7 +449,30 @@ fn cutoff_rfc3339(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::cutoff_rfc3339;
+    use super::{cutoff_rfc3339, is_sequence_conflict};
+
+    fn server(status_code: u16, message: &str) -> bollard::errors::Error {
+        bollard::errors::Error::DockerResponseServerError {
+            status_code,
+            message: message.to_owned(),
+        }
+    }
+
+    #[test]
+    fn swarm_ops_004_a_sequence_conflict_is_told_by_status_and_description() {
+        assert!(is_sequence_conflict(&server(
+            500,
+            "rpc error: code = Unknown desc = update out of sequence"
+        )));
+        assert!(!is_sequence_conflict(&server(
+            400,
+            "rpc error: code = Unknown desc = update out of sequence"
+        )));
+        assert!(!is_sequence_conflict(&server(
+            500,
+            "invalid label \"update out of sequence\": bad"
+        )));
+    }
 
     #[test]
     fn cutoffs_are_utc_timestamps() {

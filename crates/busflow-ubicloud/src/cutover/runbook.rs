@@ -269,11 +269,14 @@ impl Runbook {
         &self.state
     }
 
+    /// Writes the state (a temporary file, then a rename); an I/O failure is
+    /// a [`crate::ErrorKind::StateWrite`] with its cause, not an API error.
     fn save(&self) -> Result<(), Error> {
-        let text = serde_json::to_string_pretty(&self.state).map_err(|e| fail("save", e))?;
+        let write = |path: &Path| Error::state_write(path, std::io::Error::other("serialise"));
+        let text = serde_json::to_string_pretty(&self.state).map_err(|_| write(&self.path))?;
         let tmp = self.path.with_extension("tmp");
-        std::fs::write(&tmp, text).map_err(|e| fail("save", e))?;
-        std::fs::rename(&tmp, &self.path).map_err(|e| fail("save", e))
+        std::fs::write(&tmp, text).map_err(|e| Error::state_write(&self.path, e))?;
+        std::fs::rename(&tmp, &self.path).map_err(|e| Error::state_write(&self.path, e))
     }
 
     fn advance(&mut self, next: Step, note: String) -> Result<(), Error> {
