@@ -4,6 +4,7 @@
 //! swarm-ops [--socket PATH] swap-secrets --service S --swap OLD:NEW[:TARGET]...
 //! swarm-ops [--socket PATH] rotate-config --service S --target /etc/x.yml --prefix NAME --file PATH
 //! swarm-ops [--socket PATH] prune [--dry-run] [--hours 168]
+//! swarm-ops [--socket PATH] prune --every-node [--image docker:cli] [--docker docker] [--node-socket /var/run/docker.sock]
 //! swarm-ops [--socket PATH] demote NODE
 //! swarm-ops [--socket PATH] check-refs --stack FILE --name STACK
 //! ```
@@ -71,6 +72,20 @@ enum Command {
         /// Age limit in hours.
         #[arg(long, default_value_t = busflow::swarm::ops::DEFAULT_HOURS)]
         hours: u32,
+        /// Prune every node of the swarm: a one-shot global job whose tasks
+        /// run `docker system prune` against their own node's Engine, with a
+        /// report per node (exit 1 when a node's prune failed).
+        #[arg(long, conflicts_with = "dry_run")]
+        every_node: bool,
+        /// With `--every-node`: the image holding the docker CLI.
+        #[arg(long, default_value = "docker:cli")]
+        image: String,
+        /// With `--every-node`: the CLI's path in the image.
+        #[arg(long, default_value = "docker")]
+        docker: String,
+        /// With `--every-node`: the Engine's socket on every node's host.
+        #[arg(long, default_value = "/var/run/docker.sock")]
+        node_socket: PathBuf,
     },
     /// Demote a manager (the engine refuses to break the quorum).
     Demote {
@@ -149,28 +164,24 @@ async fn run(args: Args) -> Result<ExitCode, String> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Prune { dry_run, hours } => {
-            let plan = prune(&engine, hours, dry_run)
-                .await
-                .map_err(|e| e.to_string())?;
-            let verb = if dry_run { "would remove" } else { "removed" };
-            for (kind, items) in [
-                ("container", &plan.containers),
-                ("image", &plan.images),
-                ("build cache", &plan.build_cache),
-            ] {
-                for i in items {
-                    println!("{verb} {kind} {} {}", i.id, i.name);
-                }
-            }
-            println!(
-                "{verb} {} containers, {} images, {} build cache records older than {hours} h",
-                plan.containers.len(),
-                plan.images.len(),
-                plan.build_cache.len()
-            );
-            Ok(ExitCode::SUCCESS)
+        Command::Prune {
+            every_node: true,
+            hours,
+            image,
+            docker,
+            node_socket,
+            ..
+        } => {
+            let job = busflow::swarm::ops::NodePruneJob {
+                image,
+                docker,
+                socket: node_socket,
+                hours,
+                ..Default::default()
+            };
+            every_node(&engine, &job).await
         }
+        Command::Prune { dry_run, hours, .. } => prune_here(&engine, hours, dry_run).await,
         Command::Demote { node } => match demote(&engine, &node).await {
             Ok(()) => {
                 println!("{node} is a worker");
@@ -224,4 +235,66 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `prune --every-node`: the global job and its report per node.
+async fn every_node(
+    engine: &Engine,
+    job: &busflow::swarm::ops::NodePruneJob,
+) -> Result<ExitCode, String> {
+    let hours = job.hours;
+    let report = engine
+        .prune_every_node(job)
+        .await
+        .map_err(|e| e.to_string())?;
+    for n in &report {
+        println!(
+            "{} ({}): {}, exit {}, reclaimed {}{}",
+            n.hostname,
+            n.node_id,
+            n.state,
+            n.exit_code
+                .map_or_else(|| "-".to_owned(), |c| c.to_string()),
+            n.reclaimed.as_deref().unwrap_or("-"),
+            n.error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        );
+    }
+    let failed = report.iter().filter(|n| !n.succeeded()).count();
+    println!(
+        "pruned {} of {} nodes (older than {hours} h)",
+        report.len() - failed,
+        report.len()
+    );
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `prune`: the engine this talks to.
+async fn prune_here(engine: &Engine, hours: u32, dry_run: bool) -> Result<ExitCode, String> {
+    let plan = prune(engine, hours, dry_run)
+        .await
+        .map_err(|e| e.to_string())?;
+    let verb = if dry_run { "would remove" } else { "removed" };
+    for (kind, items) in [
+        ("container", &plan.containers),
+        ("image", &plan.images),
+        ("build cache", &plan.build_cache),
+    ] {
+        for i in items {
+            println!("{verb} {kind} {} {}", i.id, i.name);
+        }
+    }
+    println!(
+        "{verb} {} containers, {} images, {} build cache records older than {hours} h",
+        plan.containers.len(),
+        plan.images.len(),
+        plan.build_cache.len()
+    );
+    Ok(ExitCode::SUCCESS)
 }

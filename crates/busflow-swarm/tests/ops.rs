@@ -509,3 +509,65 @@ async fn swarm_ops_001_a_dry_run_lists_what_a_prune_removes_and_the_week_keeps_n
     assert!(docker_cli(&engine, &["ps", "-aq"], None).is_empty());
     assert!(docker_cli(&engine, &["images", "-q"], None).is_empty());
 }
+
+#[tokio::test]
+async fn swarm_ops_001_the_prune_runs_on_every_node_as_a_global_job_and_reports_per_node() {
+    let engine = Dockerd::start().await.expect("dockerd starts");
+    let api = Engine::new(engine.client());
+    // Images cannot be pulled here: an image FROM scratch around the static
+    // docker CLI this machine has, built by the engine's classic builder.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cli = which("docker");
+    std::fs::copy(&cli, dir.path().join("docker")).expect("copy the docker CLI");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM scratch\nCOPY docker /docker\n",
+    )
+    .expect("Dockerfile");
+    let out = std::process::Command::new("docker")
+        .arg("-H")
+        .arg(engine.host())
+        .args(["build", "-q", "-t", "busflow/prune:1"])
+        .arg(dir.path())
+        .env("DOCKER_BUILDKIT", "0")
+        .output()
+        .expect("docker build runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Something new that a week-old filter keeps.
+    let tar = dir.path().join("empty.tar");
+    std::fs::write(&tar, [0u8; 1024]).expect("tar");
+    docker_cli(&engine, &["import", "-", "busflow/scratch:1"], Some(&tar));
+    let kept = docker_cli(&engine, &["create", "busflow/scratch:1", "/nothing"], None);
+
+    let socket = engine.socket().to_path_buf();
+    let job = busflow_swarm::ops::NodePruneJob {
+        image: "busflow/prune:1".into(),
+        docker: "/docker".into(),
+        socket,
+        timeout: std::time::Duration::from_mins(2),
+        ..Default::default()
+    };
+    let report = api.prune_every_node(&job).await.expect("the job ran");
+    assert_eq!(report.len(), 1, "one task per node: {report:#?}");
+    let node = &report[0];
+    assert!(node.succeeded(), "{node:#?}");
+    assert_eq!(node.reclaimed.as_deref(), Some("0B"), "{node:#?}");
+    assert!(!node.hostname.is_empty(), "{node:#?}");
+    // The week kept the new container, and the job's service is gone.
+    assert!(docker_cli(&engine, &["ps", "-aq", "--no-trunc"], None).contains(&kept));
+    let services = docker_cli(&engine, &["service", "ls", "--format", "{{.Name}}"], None);
+    assert!(!services.contains("busflow-prune-"), "{services}");
+}
+
+fn which(program: &str) -> std::path::PathBuf {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{program} is not on PATH"))
+}

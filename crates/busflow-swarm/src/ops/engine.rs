@@ -27,6 +27,11 @@ impl Engine {
         Self { docker }
     }
 
+    /// The client.
+    pub(crate) fn client(&self) -> &Docker {
+        &self.docker
+    }
+
     /// Connects to the engine's unix socket (`/var/run/docker.sock`, or
     /// `path`) and negotiates the API version.
     pub async fn connect(path: Option<&str>) -> Result<Self, Error> {

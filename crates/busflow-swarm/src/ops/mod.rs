@@ -9,6 +9,7 @@
 
 mod drift;
 mod engine;
+mod every_node;
 mod nodes;
 mod prune;
 mod references;
@@ -22,6 +23,7 @@ use crate::error::Error;
 
 pub use drift::{DriftReport, DriftStatus};
 pub use engine::Engine;
+pub use every_node::{NodePruneJob, NodePruned};
 pub use nodes::{demote, nodes_with_label};
 pub use prune::{DEFAULT_HOURS, PruneItem, PrunePlan, prune};
 pub use references::missing_references;
