@@ -149,7 +149,20 @@ fn busflow_003_every_documented_job_runs_on_its_trigger() {
         f.iter().any(|x| x.message.contains("input `source`")),
         "{f:#?}"
     );
-    // Preflight no longer on pull requests; the drift check daily.
+    // The resize can no longer be dispatched.
+    let f = preflight_after(
+        |d| {
+            replace(
+                d,
+                "volume-resize.yml",
+                "on:\n  workflow_dispatch:\n",
+                "on:\n  repository_dispatch:\n  workflow_call:\n",
+            );
+        },
+        "BUSFLOW-003",
+    );
+    assert!(f.iter().any(|x| x.message.contains("volume auto-resize")), "{f:#?}");
+        // Preflight no longer on pull requests; the drift check daily.
     let f = preflight_after(
         |d| {
             replace(d, "preflight.yml", "  pull_request:\n", "  push:\n");

@@ -2,7 +2,8 @@
 //!
 //! - `BUSFLOW-003`: each documented job exists with its trigger — preflight
 //!   on pull requests, the nightly dump at 02:00 UTC, the daily verify at
-//!   03:00 UTC with its `source` input (BACKUP-006), the weekly drift check
+//!   03:00 UTC with its `source` input (BACKUP-006), the volume auto-resize
+//!   on `workflow_dispatch` (SWARM-OPS-003), the weekly drift check
 //!   (SWARM-OPS-002). A job is found by the busflow command it runs. The
 //!   check applies to a repository that keeps workflows in
 //!   `.github/workflows` (one without any is not run on GitHub Actions).
@@ -39,9 +40,11 @@ enum Trigger {
     Daily(u32, u32, &'static [&'static str]),
     /// Once a week.
     Weekly,
+    /// Dispatched (by Alertmanager's webhook, or by hand).
+    Dispatch,
 }
 
-const DOCUMENTED: [Documented; 4] = [
+const DOCUMENTED: [Documented; 5] = [
     Documented {
         what: "the preflight gate",
         command: "preflight",
@@ -59,6 +62,12 @@ const DOCUMENTED: [Documented; 4] = [
         command: "backup-verify",
         trigger: Trigger::Daily(3, 0, &["source"]),
         source: "000 §6 (03:00 UTC, BACKUP-006's source input)",
+    },
+    Documented {
+        what: "the volume auto-resize",
+        command: "volume-resize",
+        trigger: Trigger::Dispatch,
+        source: "001 §Volume monitoring (SWARM-OPS-003)",
     },
     Documented {
         what: "the weekly drift check",
@@ -189,6 +198,10 @@ fn schedule_help(d: &Documented) -> String {
             "run `{}` on a weekly `schedule` (`cron: \"0 6 * * 1\"`: Mondays 06:00 UTC)",
             d.command
         ),
+        Trigger::Dispatch => format!(
+            "run `{}` on `workflow_dispatch` (Alertmanager's webhook dispatches it)",
+            d.command
+        ),
     }
 }
 
@@ -235,6 +248,8 @@ fn trigger_problem<'w>(w: &'w Workflow<'_>, d: &Documented) -> Option<(Option<&'
                 )
             })
         }
+        Trigger::Dispatch => (!w.has_trigger("workflow_dispatch"))
+            .then(|| (w.on(), format!("{} cannot be dispatched", d.what))),
         Trigger::Weekly => {
             let crons = w.crons();
             (!crons.iter().any(|c| c.as_str().is_some_and(is_weekly))).then(|| {

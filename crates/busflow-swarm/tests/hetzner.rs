@@ -164,3 +164,192 @@ fn the_token_is_never_sent_over_plain_http() {
     assert!(HetznerClient::with_settings("http://[::1]:1", Token::new("t"), &tests).is_ok());
     assert!(HetznerClient::with_settings("http://192.168.1.1", Token::new("t"), &tests).is_err());
 }
+
+/// A Hetzner volume whose size and actions the stub keeps, as the API does.
+struct StubVolume {
+    size: u64,
+    actions: Vec<String>,
+    resizes: u32,
+}
+
+fn stateful_hetzner(state: std::sync::Arc<std::sync::Mutex<StubVolume>>) -> HttpStub {
+    HttpStub::start(move |r: &StubRequest| {
+        if r.header("authorization") != Some(&format!("Bearer {TOKEN}")) {
+            return StubResponse::json(401, r#"{"error":{"code":"unauthorized","message":"unable to authenticate","details":{}}}"#);
+        }
+        let mut v = state.lock().expect("state");
+        match (r.method.as_str(), r.path.as_str()) {
+            ("GET", "/volumes/4711") => StubResponse::json(
+                200,
+                &VOLUME.replace("\"size\":20", &format!("\"size\":{}", v.size)),
+            ),
+            ("GET", "/volumes/4711/actions?sort=started:desc") => StubResponse::json(
+                200,
+                &format!(
+                    r#"{{"actions":[{}],"meta":{{"pagination":{{"page":1,"per_page":25,"previous_page":null,"next_page":null,"last_page":1,"total_entries":{}}}}}}}"#,
+                    v.actions.join(","),
+                    v.actions.len()
+                ),
+            ),
+            ("POST", "/volumes/4711/actions/resize") => {
+                let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+                let size = body["size"].as_u64().unwrap_or(0);
+                v.size = size;
+                v.resizes += 1;
+                let started = jiff_now();
+                let action = format!(
+                    r#"{{"id":{},"command":"resize_volume","status":"success","progress":100,"started":"{started}","finished":"{started}","resources":[{{"id":4711,"type":"volume"}}],"error":null}}"#,
+                    100 + v.resizes
+                );
+                v.actions.insert(0, action.clone());
+                StubResponse::json(201, &format!(r#"{{"action":{action}}}"#))
+            }
+            (_, _) => StubResponse::json(404, r#"{"error":{"code":"not_found","message":"not found","details":{}}}"#),
+        }
+    })
+    .expect("stub starts")
+}
+
+fn jiff_now() -> String {
+    // RFC 3339 in UTC, as Hetzner writes it.
+    jiff::Timestamp::now()
+        .round(jiff::Unit::Second)
+        .expect("rounds")
+        .to_string()
+}
+
+type Outcomes = std::sync::Arc<std::sync::Mutex<Vec<busflow_swarm::hetzner::VolumeOutcome>>>;
+
+/// The job as a webhook receiver on a free port: its URL, a stop switch and
+/// the server's task.
+async fn receiver(
+    client: std::sync::Arc<HetznerClient>,
+    outcomes: Outcomes,
+) -> (
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<Result<(), busflow_swarm::Error>>,
+) {
+    use busflow_swarm::hetzner::{Grow, critical_volumes, handle, serve_webhook};
+    use std::fmt::Write as _;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let hook = format!("http://{}/", listener.local_addr().expect("addr"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve_webhook(
+        listener,
+        move |body| {
+            let client = client.clone();
+            let outcomes = outcomes.clone();
+            async move {
+                let volumes = critical_volumes(&body).map_err(|e| e.to_string())?;
+                let mut said = String::new();
+                for v in volumes {
+                    let o = handle(&client, &ResizePolicy::default(), &v, &Grow::Print, false)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let _ = writeln!(said, "{o:?}");
+                    outcomes.lock().expect("outcomes").push(o);
+                }
+                Ok(said)
+            }
+        },
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    (hook, stop, server)
+}
+
+#[tokio::test]
+async fn swarm_ops_003_a_real_alertmanager_fires_the_documented_rule_into_the_job_which_resizes_once()
+ {
+    let state = std::sync::Arc::new(std::sync::Mutex::new(StubVolume {
+        size: 20,
+        actions: Vec::new(),
+        resizes: 0,
+    }));
+    let stub = stateful_hetzner(state.clone());
+    let client = std::sync::Arc::new(
+        HetznerClient::with_settings(
+            stub.base_url(),
+            Token::new(TOKEN),
+            &HttpSettings::default().allow_plain_http_on_loopback(),
+        )
+        .expect("client"),
+    );
+    // The job as a webhook receiver.
+    let outcomes: Outcomes = std::sync::Arc::default();
+    let (hook, stop, server) = receiver(client, outcomes.clone()).await;
+    // A real Alertmanager posting to it, and a real Prometheus evaluating
+    // the documented rule (its `for: 2m` shortened) over a volume 99 % full.
+    let alertmanager =
+        testkit::Alertmanager::start(&hook, Duration::from_secs(2)).expect("Alertmanager starts");
+    let rules = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../examples/infra/observability/prometheus-rules/documented.yml"),
+    )
+    .expect("the documented rules")
+    .replacen("for: 2m", "for: 0s", 1);
+    assert!(rules.contains("alert: VolumeUsageCritical"));
+    let volume = |name: &str, value: f64| {
+        testkit::Series::new(name)
+            .label("mountpoint", "/mnt/HC_Volume_4711")
+            .label("instance", "10.0.1.5:9100")
+            .value(value)
+    };
+    let _prometheus = testkit::Prometheus::builder()
+        .series([
+            volume("node_filesystem_avail_bytes", 1.0),
+            volume("node_filesystem_size_bytes", 100.0),
+        ])
+        .rules(rules)
+        .alertmanager(alertmanager.target())
+        .evaluation_interval(Duration::from_secs(1))
+        .start()
+        .expect("Prometheus starts");
+
+    // The first notification resizes; Alertmanager repeats the alert every
+    // 2 s and the next one finds the resize in the volume's own history.
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        if outcomes.lock().expect("outcomes").len() >= 2 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no alerts arrived: {:?}",
+            outcomes.lock().expect("outcomes")
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let _ = stop.send(());
+    let _ = server.await;
+    let seen = outcomes.lock().expect("outcomes").clone();
+    match &seen[0] {
+        busflow_swarm::hetzner::VolumeOutcome::Resized {
+            from_gb,
+            to_gb,
+            next,
+        } => {
+            assert_eq!((*from_gb, *to_gb), (20, 30), "{seen:?}");
+            assert_eq!(
+                next,
+                "run on 10.0.1.5: resize2fs /dev/disk/by-id/scsi-0HC_Volume_4711"
+            );
+        }
+        other => panic!("first: {other:?}"),
+    }
+    assert!(
+        seen[1..]
+            .iter()
+            .all(|o| matches!(o, busflow_swarm::hetzner::VolumeOutcome::CoolingDown { .. })),
+        "{seen:?}"
+    );
+    assert_eq!(
+        state.lock().expect("state").resizes,
+        1,
+        "never twice in the cooldown"
+    );
+}

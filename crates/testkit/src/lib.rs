@@ -22,6 +22,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod alertmanager;
 mod contracts;
 mod dockerd;
 mod error;
@@ -35,6 +36,7 @@ mod s3_backend;
 mod stub;
 mod tls;
 
+pub use alertmanager::Alertmanager;
 pub use contracts::{clause_ids, shared_dir};
 pub use dockerd::Dockerd;
 pub use error::{Error, Result};

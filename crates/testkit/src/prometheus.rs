@@ -125,6 +125,9 @@ pub struct PrometheusBuilder {
     horizon: Duration,
     history: Duration,
     scrapes: Vec<(String, String)>,
+    rules: Option<String>,
+    alertmanager: Option<String>,
+    evaluation_interval: Duration,
 }
 
 impl Default for PrometheusBuilder {
@@ -134,6 +137,9 @@ impl Default for PrometheusBuilder {
             horizon: Duration::from_hours(1),
             history: Duration::from_mins(10),
             scrapes: Vec::new(),
+            rules: None,
+            alertmanager: None,
+            evaluation_interval: Duration::from_mins(1),
         }
     }
 }
@@ -161,6 +167,28 @@ impl PrometheusBuilder {
         self
     }
 
+    /// Evaluates this rule file (YAML text) every
+    /// [`PrometheusBuilder::evaluation_interval`].
+    #[must_use]
+    pub fn rules(mut self, yaml: impl Into<String>) -> Self {
+        self.rules = Some(yaml.into());
+        self
+    }
+
+    /// Sends firing alerts to the Alertmanager at `target` (`host:port`).
+    #[must_use]
+    pub fn alertmanager(mut self, target: impl Into<String>) -> Self {
+        self.alertmanager = Some(target.into());
+        self
+    }
+
+    /// How often rules are evaluated (1 minute by default).
+    #[must_use]
+    pub fn evaluation_interval(mut self, every: Duration) -> Self {
+        self.evaluation_interval = every;
+        self
+    }
+
     /// How far back before start-up the samples go (10 minutes by
     /// default). Over an hour, samples are ten minutes apart; the server
     /// keeps them (its retention covers the history).
@@ -180,7 +208,21 @@ impl PrometheusBuilder {
             .map_err(|e| Error::io(SERVICE, "create temp dir", e))?;
         let data = dir.path().join("data");
         let config = dir.path().join("prometheus.yml");
-        let mut yml = String::from("global:\n  evaluation_interval: 1m\n  scrape_interval: 1s\n");
+        let mut yml = format!(
+            "global:\n  evaluation_interval: {}s\n  scrape_interval: 1s\n",
+            self.evaluation_interval.as_secs().max(1)
+        );
+        if let Some(rules) = &self.rules {
+            let path = dir.path().join("rules.yml");
+            std::fs::write(&path, rules).map_err(|e| Error::io(SERVICE, "write rules.yml", e))?;
+            let _ = writeln!(yml, "rule_files: [{:?}]", path.display().to_string());
+        }
+        if let Some(target) = &self.alertmanager {
+            let _ = write!(
+                yml,
+                "alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [{target:?}]\n"
+            );
+        }
         if !self.scrapes.is_empty() {
             yml.push_str("scrape_configs:\n");
             for (job, target) in &self.scrapes {
@@ -222,6 +264,13 @@ impl PrometheusBuilder {
                     (self.history.as_secs() / 3600 + 48).max(30 * 24)
                 ))
                 .arg("--log.level=warn");
+            if self.alertmanager.is_some() {
+                // Firing alerts are sent again every evaluation, not every minute.
+                command.arg(format!(
+                    "--rules.alert.resend-delay={}s",
+                    self.evaluation_interval.as_secs().max(1)
+                ));
+            }
             let log = dir.path().join(format!("prometheus-{port}.log"));
             let mut process =
                 Supervised::spawn(SERVICE, command, log, Signal::SIGTERM, dir.path())?;

@@ -56,6 +56,11 @@ struct ActionBody {
 }
 
 #[derive(Deserialize)]
+struct ActionsBody {
+    actions: Vec<Action>,
+}
+
+#[derive(Deserialize)]
 struct LoadBalancers {
     load_balancers: Vec<LoadBalancer>,
 }
@@ -150,6 +155,22 @@ impl HetznerClient {
             )
             .await?;
         Ok(body.action)
+    }
+
+    /// `GET /volumes/{id}/actions?sort=started:desc`: the volume's actions,
+    /// newest first (the first page, 25 actions: the cooldown needs the
+    /// newest resize only).
+    pub async fn volume_actions(&self, id: u64) -> Result<Vec<Action>, Error> {
+        let body: ActionsBody = self
+            .send(
+                "list volume actions",
+                self.http.get(format!(
+                    "{}/volumes/{id}/actions?sort=started:desc",
+                    self.base
+                )),
+            )
+            .await?;
+        Ok(body.actions)
     }
 
     /// `GET /actions/{id}`.

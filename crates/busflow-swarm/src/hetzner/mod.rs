@@ -6,10 +6,17 @@
 
 mod client;
 mod models;
+mod receiver;
 mod resize;
+mod volume_job;
 
 pub use client::{HetznerClient, Token};
 pub use models::{
     Action, HealthCheck, HealthCheckHttp, LabelSelector, LbService, LbTarget, LoadBalancer, Volume,
 };
+pub use receiver::{MAX_WEBHOOK_BYTES, serve_webhook};
 pub use resize::{ResizeDecision, ResizePolicy, compare_load_balancer};
+pub use volume_job::{
+    ALERT, AlertedVolume, Grow, VolumeOutcome, critical_volumes, grow_command, handle, last_resize,
+    rfc3339, ssh_args,
+};

@@ -29,6 +29,9 @@ pub struct Action {
     pub status: String,
     /// Percent done.
     pub progress: u8,
+    /// When it started (RFC 3339).
+    #[serde(default)]
+    pub started: Option<String>,
 }
 
 /// A load balancer.
