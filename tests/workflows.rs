@@ -161,8 +161,11 @@ fn busflow_003_every_documented_job_runs_on_its_trigger() {
         },
         "BUSFLOW-003",
     );
-    assert!(f.iter().any(|x| x.message.contains("volume auto-resize")), "{f:#?}");
-        // Preflight no longer on pull requests; the drift check daily.
+    assert!(
+        f.iter().any(|x| x.message.contains("volume auto-resize")),
+        "{f:#?}"
+    );
+    // Preflight no longer on pull requests; the drift check daily.
     let f = preflight_after(
         |d| {
             replace(d, "preflight.yml", "  pull_request:\n", "  push:\n");
