@@ -518,9 +518,19 @@ mod tests {
             Some("hetzner-s3")
         );
         assert_eq!(swapped.schemas, s.schemas, "nothing else changes");
-        let e = s.with_source("r2").expect_err("unknown").to_string();
+        let e = s.with_source("r2").expect_err("unknown");
         assert!(
-            e.contains("BACKUP-006") && e.contains("`hetzner-s3` and `minio-inswarm`"),
+            matches!(
+                e.kind(),
+                crate::ErrorKind::Settings {
+                    rule: "BACKUP-006",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().contains("`hetzner-s3` and `minio-inswarm`"),
             "{e}"
         );
     }
