@@ -353,3 +353,48 @@ async fn swarm_ops_003_a_real_alertmanager_fires_the_documented_rule_into_the_jo
         "never twice in the cooldown"
     );
 }
+
+#[tokio::test]
+async fn swarm_ops_003_a_dry_run_says_the_decision_and_changes_nothing() {
+    use busflow_swarm::hetzner::{AlertedVolume, Grow, VolumeOutcome, handle};
+    let state = std::sync::Arc::new(std::sync::Mutex::new(StubVolume {
+        size: 20,
+        actions: Vec::new(),
+        resizes: 0,
+    }));
+    let stub = stateful_hetzner(state.clone());
+    let client = HetznerClient::with_settings(
+        stub.base_url(),
+        Token::new(TOKEN),
+        &HttpSettings::default().allow_plain_http_on_loopback(),
+    )
+    .expect("client");
+    let volume = AlertedVolume {
+        id: 4711,
+        mountpoint: "/mnt/HC_Volume_4711".into(),
+        host: Some("10.0.1.5".into()),
+    };
+    let policy = ResizePolicy::default();
+    let o = handle(&client, &policy, &volume, &Grow::Print, true)
+        .await
+        .expect("decides");
+    assert_eq!(
+        o,
+        VolumeOutcome::WouldResize {
+            from_gb: 20,
+            to_gb: 30
+        }
+    );
+    assert_eq!(
+        state.lock().expect("state").resizes,
+        0,
+        "a dry run changes nothing"
+    );
+    // At the cap, a human must act.
+    state.lock().expect("state").size = 100;
+    let o = handle(&client, &policy, &volume, &Grow::Print, false)
+        .await
+        .expect("decides");
+    assert_eq!(o, VolumeOutcome::AtCap { size_gb: 100 });
+    assert_eq!(state.lock().expect("state").resizes, 0);
+}
