@@ -11,13 +11,16 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/prometheus_api.rs"]
+mod prometheus_api;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use busflow::obs_rules::{Config, HttpSettings, Mode, PrometheusSource, check_rule_dir, probe};
+use busflow::obs_rules::{Config, Mode, check_rule_dir, probe};
 use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
 use clap::Parser;
+use prometheus_api::PrometheusApi;
 
 /// Compare declared cardinality budgets with live series counts.
 #[derive(Debug, Parser)]
@@ -26,12 +29,8 @@ struct Args {
     /// Folder of Prometheus rule files.
     #[arg(long)]
     rules: PathBuf,
-    /// Base URL of the Prometheus-compatible API (Mimir: …/prometheus).
-    #[arg(long)]
-    prometheus: String,
-    /// Mimir tenant (sent as X-Scope-OrgID).
-    #[arg(long)]
-    tenant: Option<String>,
+    #[command(flatten)]
+    api: PrometheusApi,
     /// Use Mimir's cardinality endpoint instead of `count by (__name__)`.
     #[arg(long)]
     mimir_cardinality: bool,
@@ -41,12 +40,6 @@ struct Args {
     /// Exit 2 when a finding has this severity or a higher one.
     #[arg(long, default_value = "error")]
     fail_on: Severity,
-    /// Seconds to wait for a connection.
-    #[arg(long, default_value_t = 10)]
-    connect_timeout: u64,
-    /// Seconds one request may take.
-    #[arg(long, default_value_t = 60)]
-    timeout: u64,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -63,14 +56,7 @@ async fn main() -> ExitCode {
             return ExitStatus::CouldNotRun.into();
         }
     };
-    let settings = HttpSettings::default().with_timeouts(
-        std::time::Duration::from_secs(args.connect_timeout),
-        std::time::Duration::from_secs(args.timeout),
-    );
-    let mut source = PrometheusSource::with_settings(&args.prometheus, &settings);
-    if let Some(t) = &args.tenant {
-        source = source.tenant(t);
-    }
+    let mut source = args.api.source();
     if args.mimir_cardinality {
         source = source.mode(Mode::MimirCardinality);
     }
@@ -102,7 +88,7 @@ async fn main() -> ExitCode {
     eprintln!(
         "cardinality-probe: {} requests to {}",
         source.requests(),
-        args.prometheus
+        args.api.prometheus
     );
     ExitStatus::for_findings(out.findings(), args.fail_on).into()
 }

@@ -12,14 +12,15 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/prometheus_api.rs"]
+mod prometheus_api;
 
 use std::process::ExitCode;
 
-use busflow::obs_rules::{
-    HttpSettings, PrometheusSource, SliQueries, live_report, measure, slo_findings, slo_table,
-};
+use busflow::obs_rules::{SliQueries, live_report, measure, slo_findings, slo_table};
 use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
 use clap::Parser;
+use prometheus_api::PrometheusApi;
 
 /// Report the SLOs' error budgets from live data; a spent budget is a
 /// feature freeze (OBS-008).
@@ -29,13 +30,9 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "slo-report", version)]
 struct Args {
-    /// The Prometheus API's base URL.
-    #[arg(long)]
-    prometheus: String,
-    /// Only this tenant's events (the `tenant` label), and Mimir's
-    /// `X-Scope-OrgID`.
-    #[arg(long)]
-    tenant: Option<String>,
+    /// The API; its tenant also selects the events (the `tenant` label).
+    #[command(flatten)]
+    api: PrometheusApi,
     /// The budget window, as PromQL writes a range.
     #[arg(long, default_value = "30d")]
     window: String,
@@ -45,12 +42,6 @@ struct Args {
     /// Exit 2 when a finding has this severity or a higher one.
     #[arg(long, default_value = "error")]
     fail_on: Severity,
-    /// Seconds to wait for a connection.
-    #[arg(long, default_value_t = 10)]
-    connect_timeout: u64,
-    /// Seconds to wait for an answer.
-    #[arg(long, default_value_t = 60)]
-    timeout: u64,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -66,19 +57,12 @@ async fn main() -> ExitCode {
         );
         return ExitStatus::CouldNotRun.into();
     }
-    let settings = HttpSettings::default().with_timeouts(
-        std::time::Duration::from_secs(args.connect_timeout),
-        std::time::Duration::from_secs(args.timeout),
-    );
-    let mut source = PrometheusSource::with_settings(&args.prometheus, &settings);
-    if let Some(t) = &args.tenant {
-        source = source.tenant(t);
-    }
+    let source = args.api.source();
     let slos: Vec<_> = slo_table()
         .into_iter()
         .filter_map(|s| SliQueries::for_slo(&s).map(|q| (s, q)))
         .collect();
-    let live = match measure(&source, &slos, &args.window, args.tenant.as_deref()).await {
+    let live = match measure(&source, &slos, &args.window, args.api.tenant.as_deref()).await {
         Ok(l) => l,
         Err(e) => {
             eprintln!("slo-report: error: {e}");

@@ -8,6 +8,9 @@
 //! The examples are built by `cargo test --all-targets` (the README's test
 //! command); run alone, `cargo build --examples` first.
 
+#[path = "support/examples.rs"]
+mod examples;
+
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::os::unix::fs::symlink;
@@ -24,18 +27,7 @@ const ADDRESS_SPACE: u64 = 3 << 30;
 const TIME_LIMIT: Duration = Duration::from_mins(2);
 
 fn bin(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let debug = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
-    let path = debug.join("examples").join(name);
-    assert!(
-        path.is_file(),
-        "{} is not built: run `cargo build --examples` (the README's test command builds it)",
-        path.display()
-    );
-    path
+    examples::example(name)
 }
 
 struct Ran {

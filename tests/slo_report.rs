@@ -2,25 +2,16 @@
 //! (testkit's) holding 30 days of generated series — one SLO healthy, one
 //! burning, one exhausted — in all three formats, with its exit status.
 
-use std::path::{Path, PathBuf};
+#[path = "support/examples.rs"]
+mod examples;
+
 use std::process::Command;
 use std::time::Duration;
 
 use testkit::{Prometheus, Series};
 
-fn bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
-    let path = dir.join("examples/slo-report");
-    assert!(
-        path.is_file(),
-        "{} is not built: run `cargo build --examples`",
-        path.display()
-    );
-    path
+fn bin() -> std::path::PathBuf {
+    examples::example("slo-report")
 }
 
 fn run(base: &str, format: &str) -> (Option<i32>, String) {

@@ -5,22 +5,13 @@
 //! read back from the volume's actions — is
 //! `crates/busflow-swarm/tests/hetzner.rs`.
 
-use std::path::{Path, PathBuf};
+#[path = "support/examples.rs"]
+mod examples;
+
 use std::process::Command;
 
-fn bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
-    let path = dir.join("examples/volume-resize");
-    assert!(
-        path.is_file(),
-        "{} is not built: run `cargo build --examples`",
-        path.display()
-    );
-    path
+fn bin() -> std::path::PathBuf {
+    examples::example("volume-resize")
 }
 
 fn run(args: &[&str], token: Option<&str>) -> (Option<i32>, String) {

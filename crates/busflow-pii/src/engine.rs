@@ -115,15 +115,7 @@ static CLASS: [u8; 256] = {
 
 /// Bytes that may follow a key: `=`, a closing quote, bracket or
 /// parenthesis (a space is checked apart: only ` =` counts).
-static KEY_END: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'=' as usize] = true;
-    t[b'"' as usize] = true;
-    t[b'\'' as usize] = true;
-    t[b']' as usize] = true;
-    t[b')' as usize] = true;
-    t
-};
+static KEY_END: [bool; 256] = crate::boundary::byte_table(b"=\"'])");
 
 /// Bytes that end an unquoted value of a secret key: a password may hold
 /// any other (`,`, `;`, `'`, `)` included).

@@ -5,6 +5,8 @@
 //! trailing `[]` ignored (`email[]=`). Only the value is redacted, so the
 //! URL keeps its shape and the key tells a reader what was there.
 
+use crate::boundary::byte_table;
+
 /// The default sensitive query keys.
 pub const DEFAULT_SENSITIVE_KEYS: &[&str] = &[
     "email",
@@ -49,16 +51,6 @@ fn ends_authority(b: u8) -> bool {
 const ENDS_VALUE: [bool; 256] = byte_table(b" \t\n\x0c\r&#;\"'<>\\");
 const KEY_BYTE: [bool; 256] =
     byte_table(b"_.-[]0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
-
-const fn byte_table(bytes: &[u8]) -> [bool; 256] {
-    let mut t = [false; 256];
-    let mut k = 0;
-    while k < bytes.len() {
-        t[bytes[k] as usize] = true;
-        k += 1;
-    }
-    t
-}
 
 fn ends_value(b: u8) -> bool {
     ENDS_VALUE[usize::from(b)]

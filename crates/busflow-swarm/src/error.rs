@@ -63,6 +63,17 @@ pub enum ErrorKind {
         /// Its last update state.
         state: String,
     },
+    /// An Alertmanager webhook that cannot be read or received.
+    #[error("alertmanager webhook: {0}")]
+    Webhook(String),
+    /// A command on a node failed (the filesystem grown after a resize).
+    #[error("on {host}: {message}")]
+    Remote {
+        /// The node.
+        host: String,
+        /// What failed.
+        message: String,
+    },
 }
 
 impl Error {

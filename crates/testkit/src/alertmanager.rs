@@ -6,19 +6,16 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::time::Duration;
 
-use nix::sys::signal::Signal;
 use tempfile::TempDir;
 
 use crate::error::{Error, Result};
-use crate::http::get_tcp;
-use crate::process::{Supervised, find_binary, free_port, wait_until};
+use crate::process::{Supervised, find_binary, start_ready};
 
 const SERVICE: &str = "alertmanager";
 
 /// An Alertmanager for tests.
 #[derive(Debug)]
 pub struct Alertmanager {
-    base_url: String,
     port: u16,
     _process: Supervised,
     _dir: TempDir,
@@ -49,9 +46,7 @@ impl Alertmanager {
         );
         std::fs::write(&config, yml)
             .map_err(|e| Error::io(SERVICE, "write alertmanager.yml", e))?;
-        let mut last = None;
-        for _ in 0..3 {
-            let port = free_port(SERVICE)?;
+        let (process, port) = start_ready(SERVICE, dir.path(), |port| {
             let mut command = Command::new(&binary);
             command
                 .arg(format!("--config.file={}", config.display()))
@@ -62,36 +57,18 @@ impl Alertmanager {
                 .arg(format!("--web.listen-address=127.0.0.1:{port}"))
                 .arg("--cluster.listen-address=")
                 .arg("--log.level=warn");
-            let log = dir.path().join(format!("alertmanager-{port}.log"));
-            let mut process =
-                Supervised::spawn(SERVICE, command, log, Signal::SIGTERM, dir.path())?;
-            let ready = wait_until(
-                SERVICE,
-                &mut process,
-                Duration::from_mins(1),
-                || match get_tcp(port, "/-/ready")? {
-                    (200, _) => Ok(()),
-                    (status, body) => Err(format!("/-/ready answered {status}: {body:.100}")),
-                },
-            );
-            match ready {
-                Ok(()) => {
-                    return Ok(Self {
-                        base_url: format!("http://127.0.0.1:{port}"),
-                        port,
-                        _process: process,
-                        _dir: dir,
-                    });
-                }
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| Error::service(SERVICE, "no start attempted")))
+            command
+        })?;
+        Ok(Self {
+            port,
+            _process: process,
+            _dir: dir,
+        })
     }
 
     /// The base URL (`http://127.0.0.1:PORT`).
-    pub fn base_url(&self) -> &str {
-        &self.base_url
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
     }
 
     /// `127.0.0.1:PORT`, for Prometheus' `alerting` configuration.

@@ -139,6 +139,38 @@ pub(crate) struct Supervised {
     pub(crate) log: PathBuf,
 }
 
+/// Starts an HTTP service on a free loopback port until its `/-/ready`
+/// answers 200 (Prometheus and Alertmanager alike), trying three ports:
+/// `command` builds the process for a port; its output goes to
+/// `<dir>/<service>-<port>.log`.
+pub(crate) fn start_ready(
+    service: &'static str,
+    dir: &Path,
+    mut command: impl FnMut(u16) -> Command,
+) -> Result<(Supervised, u16)> {
+    let mut last = None;
+    for _ in 0..3 {
+        let port = free_port(service)?;
+        let log = dir.join(format!("{service}-{port}.log"));
+        let mut process = Supervised::spawn(service, command(port), log, Signal::SIGTERM, dir)?;
+        let ready =
+            wait_until(
+                service,
+                &mut process,
+                Duration::from_mins(1),
+                || match crate::http::get_tcp(port, "/-/ready")? {
+                    (200, _) => Ok(()),
+                    (status, body) => Err(format!("/-/ready answered {status}: {body:.100}")),
+                },
+            );
+        match ready {
+            Ok(()) => return Ok((process, port)),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| Error::service(service, "no start attempted")))
+}
+
 impl Supervised {
     /// Spawns `command` with its output in `log`; the watchdog removes
     /// `cleanup_dir` once the test process is gone.

@@ -4,12 +4,10 @@ use std::fmt::Write as _;
 use std::process::Command;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use nix::sys::signal::Signal;
 use tempfile::TempDir;
 
 use crate::error::{Error, Result};
-use crate::http::get_tcp;
-use crate::process::{Supervised, find_binary, free_port, run, wait_until};
+use crate::process::{Supervised, find_binary, run, start_ready};
 
 const SERVICE: &str = "prometheus";
 
@@ -251,18 +249,14 @@ impl PrometheusBuilder {
             let _ = std::fs::remove_file(&input);
         }
 
-        let mut last = None;
-        for _ in 0..3 {
-            let port = free_port(SERVICE)?;
+        let retention = (self.history.as_secs() / 3600 + 48).max(30 * 24);
+        let (process, port) = start_ready(SERVICE, dir.path(), |port| {
             let mut command = Command::new(&prometheus);
             command
                 .arg(format!("--config.file={}", config.display()))
                 .arg(format!("--storage.tsdb.path={}", data.display()))
                 .arg(format!("--web.listen-address=127.0.0.1:{port}"))
-                .arg(format!(
-                    "--storage.tsdb.retention.time={}h",
-                    (self.history.as_secs() / 3600 + 48).max(30 * 24)
-                ))
+                .arg(format!("--storage.tsdb.retention.time={retention}h"))
                 .arg("--log.level=warn");
             if self.alertmanager.is_some() {
                 // Firing alerts are sent again every evaluation, not every minute.
@@ -271,30 +265,13 @@ impl PrometheusBuilder {
                     self.evaluation_interval.as_secs().max(1)
                 ));
             }
-            let log = dir.path().join(format!("prometheus-{port}.log"));
-            let mut process =
-                Supervised::spawn(SERVICE, command, log, Signal::SIGTERM, dir.path())?;
-            let ready = wait_until(
-                SERVICE,
-                &mut process,
-                Duration::from_mins(1),
-                || match get_tcp(port, "/-/ready")? {
-                    (200, _) => Ok(()),
-                    (status, body) => Err(format!("/-/ready answered {status}: {body:.100}")),
-                },
-            );
-            match ready {
-                Ok(()) => {
-                    return Ok(Prometheus {
-                        base_url: format!("http://127.0.0.1:{port}"),
-                        _process: process,
-                        _dir: dir,
-                    });
-                }
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| Error::service(SERVICE, "no start attempted")))
+            command
+        })?;
+        Ok(Prometheus {
+            base_url: format!("http://127.0.0.1:{port}"),
+            _process: process,
+            _dir: dir,
+        })
     }
 }
 

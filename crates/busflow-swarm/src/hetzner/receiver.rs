@@ -40,10 +40,8 @@ where
     loop {
         let (stream, _) = tokio::select! {
             () = &mut shutdown => return Ok(()),
-            accepted = listener.accept() => accepted.map_err(|e| Error::new(ErrorKind::Engine {
-                operation: "accept a webhook".into(),
-                message: e.to_string(),
-            }))?,
+            accepted = listener.accept() => accepted
+                .map_err(|e| Error::new(ErrorKind::Webhook(format!("accept a connection: {e}"))))?,
         };
         let handler = Arc::clone(&handler);
         tokio::spawn(async move {

@@ -46,10 +46,7 @@ pub struct AlertedVolume {
 }
 
 fn bad_payload(detail: impl Into<String>) -> Error {
-    Error::new(ErrorKind::Engine {
-        operation: "read the Alertmanager webhook".into(),
-        message: detail.into(),
-    })
+    Error::new(ErrorKind::Webhook(detail.into()))
 }
 
 /// The volumes of the payload's firing [`ALERT`]s (each once). Alerts of
@@ -231,38 +228,7 @@ pub async fn handle(
             client
                 .wait(action, Duration::from_secs(2), Duration::from_mins(10))
                 .await?;
-            let command = grow_command(volume.id);
-            let next = match (grow, &volume.host) {
-                (Grow::Ssh { user, known_hosts }, Some(host)) => {
-                    let out = tokio::process::Command::new("ssh")
-                        .args(ssh_args(user, known_hosts, host, &command))
-                        .output()
-                        .await
-                        .map_err(|e| {
-                            Error::new(ErrorKind::Engine {
-                                operation: "ssh".into(),
-                                message: e.to_string(),
-                            })
-                        })?;
-                    if !out.status.success() {
-                        return Err(Error::new(ErrorKind::Engine {
-                            operation: format!("grow the filesystem on {host}"),
-                            message: format!(
-                                "the volume is {to_gb} GB; `{command}` failed: {}",
-                                String::from_utf8_lossy(&out.stderr).trim()
-                            ),
-                        }));
-                    }
-                    format!("grown on {host}: {command}")
-                }
-                (Grow::Ssh { .. }, None) => {
-                    format!("run on the volume's server (the alert names no instance): {command}")
-                }
-                (Grow::Print, host) => format!(
-                    "run on {}: {command}",
-                    host.as_deref().unwrap_or("the volume's server")
-                ),
-            };
+            let next = grow_filesystem(grow, volume, to_gb).await?;
             Ok(VolumeOutcome::Resized {
                 from_gb: current.size,
                 to_gb,
@@ -270,6 +236,41 @@ pub async fn handle(
             })
         }
     }
+}
+
+/// Grows the filesystem after a resize to `to_gb`: over SSH, or the
+/// command to run said as the next step.
+async fn grow_filesystem(grow: &Grow, volume: &AlertedVolume, to_gb: u64) -> Result<String, Error> {
+    let command = grow_command(volume.id);
+    Ok(match (grow, &volume.host) {
+        (Grow::Ssh { user, known_hosts }, Some(host)) => {
+            let remote = |message: String| {
+                Error::new(ErrorKind::Remote {
+                    host: host.clone(),
+                    message,
+                })
+            };
+            let out = tokio::process::Command::new("ssh")
+                .args(ssh_args(user, known_hosts, host, &command))
+                .output()
+                .await
+                .map_err(|e| remote(format!("ssh did not run: {e}")))?;
+            if !out.status.success() {
+                return Err(remote(format!(
+                    "the volume is {to_gb} GB; `{command}` failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )));
+            }
+            format!("grown on {host}: {command}")
+        }
+        (Grow::Ssh { .. }, None) => {
+            format!("run on the volume's server (the alert names no instance): {command}")
+        }
+        (Grow::Print, host) => format!(
+            "run on {}: {command}",
+            host.as_deref().unwrap_or("the volume's server")
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ fn is_sequence_conflict(e: &bollard::errors::Error) -> bool {
     )
 }
 
-fn engine(operation: &str, e: &bollard::errors::Error) -> Error {
+pub(super) fn engine(operation: &str, e: &bollard::errors::Error) -> Error {
     Error::new(ErrorKind::Engine {
         operation: operation.to_owned(),
         message: message(e),

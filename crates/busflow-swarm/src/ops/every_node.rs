@@ -16,7 +16,7 @@ use bollard::models::{
 use bollard::query_parameters::{ListNodesOptions, ListTasksOptionsBuilder, LogsOptionsBuilder};
 use futures_util::StreamExt as _;
 
-use super::engine::Engine;
+use super::engine::{Engine, engine};
 use crate::error::{Error, ErrorKind};
 
 /// How the job runs.
@@ -70,13 +70,6 @@ impl NodePruned {
     pub fn succeeded(&self) -> bool {
         self.state == "complete" && self.exit_code == Some(0)
     }
-}
-
-fn engine_err(operation: &str, e: &bollard::errors::Error) -> Error {
-    Error::new(ErrorKind::Engine {
-        operation: operation.to_owned(),
-        message: e.to_string(),
-    })
 }
 
 fn terminal(state: Option<TaskState>) -> bool {
@@ -157,7 +150,7 @@ impl Engine {
         let created = docker
             .create_service(spec, None)
             .await
-            .map_err(|e| engine_err("create the prune job", &e))?;
+            .map_err(|e| engine("create the prune job", &e))?;
         let id = created.id.unwrap_or(name);
         let result = self.wait_and_report(&id, job).await;
         if let Err(e) = docker.delete_service(&id).await {
@@ -180,7 +173,7 @@ impl Engine {
                     ListTasksOptionsBuilder::new().filters(&filters).build(),
                 ))
                 .await
-                .map_err(|e| engine_err("list the prune job's tasks", &e))?;
+                .map_err(|e| engine("list the prune job's tasks", &e))?;
             if !tasks.is_empty()
                 && tasks
                     .iter()
@@ -207,7 +200,7 @@ impl Engine {
         let nodes = docker
             .list_nodes(None::<ListNodesOptions>)
             .await
-            .map_err(|e| engine_err("list nodes", &e))?;
+            .map_err(|e| engine("list nodes", &e))?;
         let hostname = |node: &str| {
             nodes
                 .iter()

@@ -7,54 +7,61 @@
 //! of cores (`"0.5"`), stored as nano-CPUs, so more than 9 decimals and
 //! non-positive values are refused.
 
-/// Parses a byte size the way Docker does.
+/// Parses a byte size the way Docker does (docker/go-units v0.5
+/// `RAMInBytes`, which dockerd 28 and `docker stack config` use): the text
+/// up to its last digit, `.` or space is a Go float (`512`, `1.`, `.5`,
+/// `1e3`; a space right before the unit is dropped, any other makes the
+/// number invalid), then an optional suffix of at most three letters: `b`
+/// alone, or `k`, `m`, `g`, `t`, `p` (binary multiples) with an optional
+/// `b` or `ib`, in any case.
 pub fn parse_bytes(text: &str) -> Result<u64, String> {
-    let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
-    let (number, unit) = t.split_at(split);
-    if number.is_empty() || number == "." {
-        return Err(format!(
-            "`{text}` is not a size: expected a number and a unit such as `512M`"
-        ));
-    }
-    let (int_part, frac_part) = number.split_once('.').unwrap_or((number, ""));
-    if frac_part.contains('.') {
-        return Err(format!("`{number}` is not a number"));
-    }
-    let int: u128 = if int_part.is_empty() {
-        0
+    let not_a_size =
+        || format!("`{text}` is not a size: expected a number and a unit such as `512M`");
+    let sep = text
+        .rfind(|c: char| c.is_ascii_digit() || c == '.' || c == ' ')
+        .ok_or_else(not_a_size)?;
+    let (number, suffix) = if text.as_bytes()[sep] == b' ' {
+        (&text[..sep], &text[sep + 1..])
     } else {
-        int_part
-            .parse()
-            .map_err(|_| format!("`{number}` is too large"))?
+        (&text[..=sep], &text[sep + 1..])
     };
-    let frac: f64 = format!("0.{frac_part}").parse().unwrap_or(0.0);
-    let unit = unit.trim().to_ascii_lowercase();
-    let unit = unit
-        .strip_suffix("ib")
-        .or_else(|| unit.strip_suffix('b').filter(|u| !u.is_empty()))
-        .unwrap_or(&unit);
-    let shift: i32 = match unit {
-        "" | "b" => 0,
-        "k" => 10,
-        "m" => 20,
-        "g" => 30,
-        "t" => 40,
-        "p" => 50,
-        other => {
-            return Err(format!(
-                "`{other}` is not a size unit: use b, k, m, g, t or p (binary multiples)"
-            ));
+    // Go's ParseFloat and Rust's agree on decimal text; neither takes
+    // spaces, and the words Go reads (`Inf`, `NaN`) end in no digit.
+    let size: f64 = number
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite())
+        .ok_or_else(|| format!("`{number}` is not a number"))?;
+    if size < 0.0 {
+        return Err(not_a_size());
+    }
+    let bad_suffix =
+        || format!("`{suffix}` is not a size unit: use b, k, m, g, t or p (binary multiples)");
+    let lower = suffix.to_ascii_lowercase();
+    let shift: i32 = match lower.as_bytes() {
+        [] | [b'b'] => 0,
+        _ if lower.len() > 3 => return Err(bad_suffix()),
+        [unit, rest @ ..] => {
+            let shift = match unit {
+                b'k' => 10,
+                b'm' => 20,
+                b'g' => 30,
+                b't' => 40,
+                b'p' => 50,
+                _ => return Err(bad_suffix()),
+            };
+            if !matches!(rest, [] | [b'b'] | [b'i', b'b']) {
+                return Err(bad_suffix());
+            }
+            shift
         }
     };
-    let too_large = || format!("`{text}` is too large");
-    let bytes = int
-        .checked_mul(1u128 << shift)
-        .and_then(|b| b.checked_add(u128::from(floor_u64(frac * 2f64.powi(shift)))))
-        .ok_or_else(too_large)?;
-    u64::try_from(bytes).map_err(|_| too_large())
+    let bytes = (size * 2f64.powi(shift)).floor();
+    // go-units returns an int64.
+    if bytes >= 9_223_372_036_854_775_808.0 {
+        return Err(format!("`{text}` is too large"));
+    }
+    Ok(floor_u64(bytes))
 }
 
 /// The floor of a non-negative finite `x` below 2^64.
@@ -118,6 +125,29 @@ mod tests {
         assert!(parse_bytes("M").is_err());
         assert!(parse_bytes("").is_err());
         assert!(parse_bytes("1.2.3G").is_err());
+    }
+
+    /// Each verdict as `docker stack config` 28.2.2 gave it for
+    /// `deploy.resources.limits.memory`.
+    #[test]
+    fn swarm_compose_012_memory_sizes_as_docker_reads_them() {
+        for ok in [
+            "512M", "1g", "1.5GiB", "100 MB", "1024", "2kb", "1.M", "1e3M", ".5G",
+        ] {
+            assert!(parse_bytes(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "M",
+            "1xyz",
+            "1 GB extra",
+            "-1M",
+            " 512M",
+            "512  M",
+            "512bb",
+        ] {
+            assert!(parse_bytes(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The value formats docker's stack loader checks: Go's
 //! `time.ParseDuration` (schema format `duration`), `nat.ParsePortSpec`
-//! (format `ports`) and `units.RAMInBytes` (memory sizes, read after the
-//! schema).
+//! (format `ports`); memory sizes, read after the schema, are
+//! [`crate::stack::units::parse_bytes`]'s.
 
 /// Go's `time.ParseDuration`: `0`, or a signed sequence of decimal numbers
 /// each with a unit (`ns`, `us`, `µs`, `μs`, `ms`, `s`, `m`, `h`).
@@ -112,35 +112,6 @@ pub(crate) fn is_port_spec(raw: &str) -> bool {
     c0 == c1 || h1 - h0 == c1 - c0
 }
 
-/// `units.RAMInBytes`: digits (with fractions), an optional space, an
-/// optional unit `k m g t p` (either case), optional `i`, optional `b`.
-pub(crate) fn is_ram_size(s: &str) -> bool {
-    let int = s.bytes().take_while(u8::is_ascii_digit).count();
-    if int == 0 {
-        return false;
-    }
-    let mut rest = &s[int..];
-    while let Some(f) = rest.strip_prefix('.') {
-        let n = f.bytes().take_while(u8::is_ascii_digit).count();
-        if n == 0 {
-            return false;
-        }
-        rest = &f[n..];
-    }
-    let rest = rest.strip_prefix(' ').unwrap_or(rest);
-    let mut b = rest.bytes().peekable();
-    if b.peek().is_some_and(|c| b"kKmMgGtTpP".contains(c)) {
-        b.next();
-    }
-    if b.peek().is_some_and(|c| matches!(c, b'i' | b'I')) {
-        b.next();
-    }
-    if b.peek().is_some_and(|c| matches!(c, b'b' | b'B')) {
-        b.next();
-    }
-    b.next().is_none()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,16 +152,6 @@ mod tests {
             "3000-3005:80-81",
         ] {
             assert!(!is_port_spec(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn swarm_compose_012_memory_sizes_as_docker_reads_them() {
-        for ok in ["512M", "1g", "1.5GiB", "100 MB", "1024", "2kb"] {
-            assert!(is_ram_size(ok), "{ok}");
-        }
-        for bad in ["", "M", "1xyz", "1 GB extra", "-1M", "1.M"] {
-            assert!(!is_ram_size(bad), "{bad}");
         }
     }
 }

@@ -150,7 +150,7 @@ fn memory_sizes(stack: &Stack<'_>, doc: &doc::Doc<'_>) -> Vec<Finding> {
                 .try_fold(service, |d, k| d.get(k));
             if let Some(m) = memory
                 && let doc::Val::Str(text) = &m.val
-                && !formats::is_ram_size(text)
+                && super::units::parse_bytes(text).is_err()
             {
                 out.push(stack.finding(
                     RULE,
