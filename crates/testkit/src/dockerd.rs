@@ -50,17 +50,26 @@ impl Dockerd {
                 .negotiate_version()
                 .await
                 .map_err(|e| Error::service(SERVICE, format!("negotiate API version: {e}")))?;
-        let listen = format!("127.0.0.1:{}", free_port(SERVICE)?);
-        let init = SwarmInitRequest {
-            listen_addr: Some(listen.clone()),
-            advertise_addr: Some(listen),
-            data_path_port: Some(u32::from(free_udp_port(SERVICE, 20_000..40_000)?)),
-            ..Default::default()
+        // A free port can be taken by another test between the probe and
+        // the swarm's bind: like every service here, try three ports.
+        let mut attempt = 0;
+        let node_id = loop {
+            attempt += 1;
+            let listen = format!("127.0.0.1:{}", free_port(SERVICE)?);
+            let init = SwarmInitRequest {
+                listen_addr: Some(listen.clone()),
+                advertise_addr: Some(listen),
+                data_path_port: Some(u32::from(free_udp_port(SERVICE, 20_000..40_000)?)),
+                ..Default::default()
+            };
+            match docker.init_swarm(init).await {
+                Ok(id) => break id,
+                Err(e) if attempt < 3 => {
+                    tracing::debug!(error = %e, "swarm init failed; trying other ports");
+                }
+                Err(e) => return Err(Error::service(SERVICE, format!("swarm init: {e}"))),
+            }
         };
-        let node_id = docker
-            .init_swarm(init)
-            .await
-            .map_err(|e| Error::service(SERVICE, format!("swarm init: {e}")))?;
         Ok(Self {
             docker,
             socket,
