@@ -81,7 +81,7 @@ async fn main() -> ExitCode {
         }
         println!();
     }
-    let findings: Vec<Finding> = report.findings.into_iter().map(Finding::from).collect();
+    let findings: Vec<Finding> = report.findings.into_iter().collect();
     let out = Report::new(findings, 0);
     let sources = Sources::load(std::path::Path::new(""), out.findings());
     print!("{}", out.render(args.format, &sources, &catalog()));

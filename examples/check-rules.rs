@@ -50,11 +50,7 @@ fn main() -> ExitCode {
         .flat_map(|c| &c.file.groups)
         .map(|g| g.rules.len())
         .sum();
-    let findings: Vec<Finding> = checked
-        .into_iter()
-        .flat_map(|c| c.findings)
-        .map(Finding::from)
-        .collect();
+    let findings: Vec<Finding> = checked.into_iter().flat_map(|c| c.findings).collect();
     // Source lines only for the files that have findings.
     let sources = Sources::load(std::path::Path::new(""), &findings);
     let report = Report::new(findings, 0);

@@ -6,8 +6,8 @@
 //!
 //! A folder is read as the Terraform module `terraform/modules/swarm`
 //! (SWARM-TF-001 … 013, SWARMX-001); a file as a stack file
-//! (SWARM-COMPOSE-*; SWARM-COMPOSE-008 applies when its name contains
-//! `production`). Exit codes: 0 clean, 1 could not run, 2 findings at or
+//! (SWARM-COMPOSE-*; SWARM-COMPOSE-008 applies when it is named
+//! `docker-compose.production.yml` or `.yaml`, as in preflight). Exit codes: 0 clean, 1 could not run, 2 findings at or
 //! above `--fail-on`.
 
 #[path = "support/cli.rs"]
@@ -17,15 +17,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use busflow::preflight::Limits;
-use busflow::swarm::{Module, StackContract, TfContract, check_module, check_stack};
+use busflow::swarm::{Module, StackContract, StackFile, TfContract, check_module, check_stack};
 use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
 use clap::Parser;
 
 /// Check Terraform module folders (SWARM-TF-*) and stack files
 /// (SWARM-COMPOSE-*) against the platform contract.
 ///
-/// A stack file whose name contains `production` is held to the clauses of
-/// the production stack (SWARM-COMPOSE-008). Needs nothing else.
+/// A stack file named `docker-compose.production.yml` (or `.yaml`) is held
+/// to the clauses of the production stack (SWARM-COMPOSE-008), as preflight
+/// holds it. Needs nothing else.
 #[derive(Debug, Parser)]
 #[command(name = "check-swarm", version)]
 struct Args {
@@ -74,11 +75,7 @@ fn main() -> ExitCode {
                         let file = path.join(&s.path);
                         eprintln!("check-swarm: {}: skipped, {}", file.display(), s.reason);
                     }
-                    findings.extend(
-                        check_module(&module, &TfContract::default())
-                            .into_iter()
-                            .map(Finding::from),
-                    );
+                    findings.extend(check_module(&module, &TfContract::default()));
                 }
                 Err(e) => {
                     eprintln!("check-swarm: error: {e}");
@@ -93,14 +90,8 @@ fn main() -> ExitCode {
                     return ExitStatus::CouldNotRun.into();
                 }
             };
-            let production = path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().contains("production"));
-            findings.extend(
-                check_stack(path, &text, production, &contract)
-                    .into_iter()
-                    .map(Finding::from),
-            );
+            let production = StackFile::of(path) == Some(StackFile::Production);
+            findings.extend(check_stack(path, &text, production, &contract));
         }
     }
     let sources = Sources::load(std::path::Path::new(""), &findings);

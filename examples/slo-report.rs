@@ -74,7 +74,6 @@ async fn main() -> ExitCode {
     }
     let findings: Vec<Finding> = slo_findings(&live)
         .into_iter()
-        .map(Finding::from)
         .filter(|f| args.format != Format::Human || f.severity != Severity::Info)
         .collect();
     let out = Report::new(findings, 0);

@@ -203,8 +203,8 @@ async fn run(args: Args) -> Result<ExitCode, String> {
                 println!(
                     "{}:{}:{}: {} {}",
                     f.file.display(),
-                    f.line,
-                    f.column,
+                    f.start.line,
+                    f.start.column,
                     f.rule_id,
                     f.message
                 );

@@ -1,94 +1,50 @@
-//! The rules of every enabled crate, in one list, for selection and output.
+//! The rules of every enabled crate, in one list, for selection and output;
+//! and busflow's own rules, for checks of its own inputs.
 
-use crate::finding::Severity;
+use busflow_diag::Rule;
 
-/// A rule as the output layer sees it, whichever crate owns it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RuleInfo {
-    /// The rule ID (`SWARM-TF-001`).
-    pub id: &'static str,
-    /// What the rule holds, in a line.
-    pub title: &'static str,
-    /// Its default severity.
-    pub severity: Severity,
-    /// The crate that owns it (`busflow-swarm`).
-    pub owner: &'static str,
+busflow_diag::catalog! {
+    /// The root package's own rules (`BUSFLOW-`).
+    pub static CATALOG: "busflow";
+    BUSFLOW_001 = "BUSFLOW-001", Warning, Static,
+        "a suppression comment names a rule that does not exist";
+    BUSFLOW_002 = "BUSFLOW-002", Error, Static,
+        "a file does not parse as what its extension claims (YAML, Terraform, JSON)";
+    BUSFLOW_003 = "BUSFLOW-003", Error, Static,
+        "every job the documents schedule has a workflow with its trigger (preflight on pull requests, dump 02:00 UTC, verify 03:00 UTC with a source input, weekly drift)";
+    BUSFLOW_004 = "BUSFLOW-004", Error, Static,
+        "credentials in workflows come from `secrets.*`, never written inline";
 }
 
-/// Rules of the root package itself, for checks of busflow's own inputs.
-pub const UNKNOWN_SUPPRESSION: RuleInfo = RuleInfo {
-    id: "BUSFLOW-001",
-    title: "a suppression comment names a rule that does not exist",
-    severity: Severity::Warning,
-    owner: "busflow",
-};
-
-/// A file the repository holds does not parse as what its name says.
-pub const UNPARSED_FILE: RuleInfo = RuleInfo {
-    id: "BUSFLOW-002",
-    title: "a file does not parse as what its extension claims (YAML, Terraform, JSON)",
-    severity: Severity::Error,
-    owner: "busflow",
-};
-
-/// A job the platform's documents schedule is missing from the workflows, or
-/// runs on another trigger.
-pub const MISSING_SCHEDULE: RuleInfo = RuleInfo {
-    id: "BUSFLOW-003",
-    title: "every job the documents schedule has a workflow with its trigger (preflight on pull requests, dump 02:00 UTC, verify 03:00 UTC with a source input, weekly drift)",
-    severity: Severity::Error,
-    owner: "busflow",
-};
-
-/// A workflow writes a credential inline.
-pub const INLINE_SECRET: RuleInfo = RuleInfo {
-    id: "BUSFLOW-004",
-    title: "credentials in workflows come from `secrets.*`, never written inline",
-    severity: Severity::Error,
-    owner: "busflow",
-};
-
-// Each crate owns its own `Rule` and `Severity` (the crates are independent);
-// this converts them. Their enums are `#[non_exhaustive]`, so an unknown
-// severity from a newer crate is treated as the strictest.
-macro_rules! convert_catalog {
-    ($out:ident, $krate:ident, $name:literal) => {
-        $out.extend($krate::RULES.iter().map(|r| RuleInfo {
-            id: r.id,
-            title: r.title,
-            severity: match r.severity {
-                $krate::Severity::Info => Severity::Info,
-                $krate::Severity::Warning => Severity::Warning,
-                _ => Severity::Error,
-            },
-            owner: $name,
-        }));
-    };
+/// The catalogs of the enabled crates, then busflow's own.
+pub fn catalogs() -> Vec<&'static busflow_diag::Catalog> {
+    vec![
+        #[cfg(feature = "swarm")]
+        &busflow_swarm::CATALOG,
+        #[cfg(feature = "backup")]
+        &busflow_backup::CATALOG,
+        #[cfg(feature = "obs-rules")]
+        &busflow_obs_rules::CATALOG,
+        #[cfg(feature = "pii")]
+        &busflow_pii::CATALOG,
+        #[cfg(feature = "ubicloud")]
+        &busflow_ubicloud::CATALOG,
+        &CATALOG,
+    ]
 }
 
 /// Every rule of the enabled crates, then busflow's own.
-pub fn catalog() -> Vec<RuleInfo> {
-    let mut rules = Vec::new();
-    #[cfg(feature = "swarm")]
-    convert_catalog!(rules, busflow_swarm, "busflow-swarm");
-    #[cfg(feature = "backup")]
-    convert_catalog!(rules, busflow_backup, "busflow-backup");
-    #[cfg(feature = "obs-rules")]
-    convert_catalog!(rules, busflow_obs_rules, "busflow-obs-rules");
-    #[cfg(feature = "pii")]
-    convert_catalog!(rules, busflow_pii, "busflow-pii");
-    #[cfg(feature = "ubicloud")]
-    convert_catalog!(rules, busflow_ubicloud, "busflow-ubicloud");
-    rules.push(UNKNOWN_SUPPRESSION);
-    rules.push(UNPARSED_FILE);
-    rules.push(MISSING_SCHEDULE);
-    rules.push(INLINE_SECRET);
-    rules
+pub fn catalog() -> Vec<&'static Rule> {
+    catalogs()
+        .into_iter()
+        .flat_map(|c| c.rules().iter())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Severity;
 
     #[test]
     fn ids_are_unique_across_crates() {
@@ -101,7 +57,7 @@ mod tests {
 
     #[cfg(all(feature = "swarm", feature = "backup"))]
     #[test]
-    fn converts_each_crates_rules_with_their_severity() {
+    fn holds_each_crates_rules_with_their_severity_and_owner() {
         let rules = catalog();
         let tf = rules
             .iter()

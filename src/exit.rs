@@ -42,10 +42,11 @@ impl From<ExitStatus> for std::process::ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::test_finding;
 
     #[test]
     fn fails_only_at_or_above_the_threshold() {
-        let warn = vec![Finding::new("X-001", Severity::Warning, "m", "f", 1, 1)];
+        let warn = vec![test_finding("X-001", Severity::Warning, "m", "f", 1, 1)];
         assert_eq!(
             ExitStatus::for_findings(&warn, Severity::Error),
             ExitStatus::Clean

@@ -10,12 +10,13 @@
 //! `--fail-on` severity).
 //!
 //! ```
-//! use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
+//! use busflow::{ExitStatus, Finding, Format, Pos, Report, Severity, Sources, catalog};
+//! use busflow::swarm::catalog::SWARM_TF_001;
 //!
 //! let mut sources = Sources::new();
 //! sources.insert("variables.tf", "variable \"manager_count\" {\n  default = 2\n}\n");
-//! let finding = Finding::new("SWARM-TF-001", Severity::Error, "manager_count may be even", "variables.tf", 1, 1)
-//!     .with_end(1, 24)
+//! let finding = Finding::new(&SWARM_TF_001, "variables.tf", Pos::new(1, 1), "manager_count may be even")
+//!     .with_end(Pos::new(1, 24))
 //!     .with_help("add validation { condition = var.manager_count % 2 == 1 }");
 //! let report = Report::new(vec![finding], 0);
 //! let text = report.render(Format::Human, &sources, &catalog());
@@ -25,7 +26,6 @@
 #![deny(missing_docs)]
 
 mod catalog;
-mod convert;
 mod error;
 mod exit;
 mod finding;
@@ -46,10 +46,13 @@ pub use busflow_swarm as swarm;
 #[cfg(feature = "ubicloud")]
 pub use busflow_ubicloud as ubicloud;
 
-pub use catalog::{RuleInfo, UNKNOWN_SUPPRESSION, UNPARSED_FILE, catalog};
+/// The shared vocabulary: severities, positions, rules, catalogs, findings.
+pub use busflow_diag as diag;
+pub use busflow_diag::{Catalog, Rule};
+pub use catalog::{CATALOG, catalog, catalogs};
 pub use error::Error;
 pub use exit::ExitStatus;
-pub use finding::{Finding, Position, Severity};
+pub use finding::{Finding, Pos, Severity, Span};
 pub use render::{Format, Report};
 pub use select::Selection;
 pub use sources::Sources;

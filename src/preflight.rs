@@ -29,7 +29,7 @@ use std::path::Path;
 use busflow_fs::Root;
 pub use busflow_fs::{Limits, Skipped, read_arg};
 
-use crate::catalog::RuleInfo;
+use crate::Rule;
 use crate::error::Error;
 use crate::render::Report;
 use crate::select::Selection;
@@ -109,7 +109,11 @@ pub fn read_sources(root: &Path, limits: &Limits) -> Result<(Sources, Vec<Skippe
 }
 
 /// Runs every static check over the repository at `root`.
-pub fn run(root: &Path, selection: &Selection, catalog: &[RuleInfo]) -> Result<Preflight, Error> {
+pub fn run(
+    root: &Path,
+    selection: &Selection,
+    catalog: &[&'static Rule],
+) -> Result<Preflight, Error> {
     run_with(root, selection, catalog, &Limits::default())
 }
 
@@ -117,44 +121,40 @@ pub fn run(root: &Path, selection: &Selection, catalog: &[RuleInfo]) -> Result<P
 pub fn run_with(
     root: &Path,
     selection: &Selection,
-    catalog: &[RuleInfo],
+    catalog: &[&'static Rule],
     limits: &Limits,
 ) -> Result<Preflight, Error> {
     let (sources, skipped) = read_sources(root, limits)?;
     let mut findings = suppress::unknown_rules(&sources, catalog);
-    let mut checks_run = vec![crate::catalog::UNKNOWN_SUPPRESSION.id];
     #[cfg(feature = "obs-rules")]
     {
         findings.extend(obs::check(&sources));
-        checks_run.extend(obs::STATIC_RULES);
     }
     #[cfg(feature = "pii")]
     {
         findings.extend(pii::check(&sources));
-        checks_run.extend(pii::STATIC_RULES);
     }
     #[cfg(feature = "swarm")]
     {
         findings.extend(swarm::check(&sources));
-        checks_run.extend(swarm::STATIC_RULES);
     }
     #[cfg(feature = "ubicloud")]
     {
         findings.extend(ubicloud::check(&sources));
-        checks_run.extend(ubicloud::STATIC_RULES);
     }
     #[cfg(feature = "backup")]
     {
         findings.extend(backup::check(&sources));
-        checks_run.extend(backup::STATIC_RULES);
     }
     findings.extend(workflows::check(&sources));
-    checks_run.extend([
-        crate::catalog::MISSING_SCHEDULE.id,
-        crate::catalog::INLINE_SECRET.id,
-    ]);
     findings.extend(unparsed(&sources, &findings));
-    checks_run.push(crate::catalog::UNPARSED_FILE.id);
+    // What ran is every static rule of the enabled catalogs: each crate's
+    // check above runs all of its crate's.
+    let checks_run = crate::catalog::catalogs()
+        .iter()
+        .flat_map(|c| c.static_rules())
+        .map(|r| r.id)
+        .collect();
     let split = suppress::apply(selection.filter(findings), &sources);
     Ok(Preflight {
         report: Report::new(split.kept, split.suppressed.len()),
@@ -187,12 +187,10 @@ fn unparsed(sources: &Sources, findings: &[crate::Finding]) -> Vec<crate::Findin
             };
             Some(
                 crate::Finding::new(
-                    crate::catalog::UNPARSED_FILE.id,
-                    crate::catalog::UNPARSED_FILE.severity,
-                    format!("the file does not parse as {what}: {message}"),
+                    &crate::catalog::BUSFLOW_002,
                     path,
-                    *line,
-                    *column,
+                    crate::Pos::new(*line, *column),
+                    format!("the file does not parse as {what}: {message}"),
                 )
                 .with_help(format!(
                     "Fix the syntax at this position (`terraform fmt` or a YAML linter shows it), or rename the file if it is not {what}."
@@ -222,12 +220,6 @@ mod obs {
     use crate::finding::Finding;
     use crate::sources::Sources;
 
-    /// The obs-rules clauses preflight checks (OBS-004 is live, OBS-008 a
-    /// computation over live counts).
-    pub(super) const STATIC_RULES: [&str; 7] = [
-        "OBS-001", "OBS-002", "OBS-003", "OBS-005", "OBS-006", "OBS-007", "OBS-009",
-    ];
-
     fn is_rule_file(text: &str) -> bool {
         text.lines().any(|l| l.starts_with("groups:")) || text.contains("kind: PrometheusRule")
     }
@@ -250,36 +242,24 @@ mod obs {
                 Some("json" | "xml")
             ) {
                 // A dedicated Loki bucket: any expiring rule deletes chunks.
-                out.extend(
-                    rules::check_lifecycle(path, text, "")
-                        .into_iter()
-                        .map(Finding::from),
-                );
+                out.extend(rules::check_lifecycle(path, text, ""));
             } else if matches!(
                 name,
                 "loki.yaml" | "loki.yml" | "loki-config.yaml" | "loki-config.yml"
             ) {
-                out.extend(
-                    rules::check_loki_config(path, text)
-                        .into_iter()
-                        .map(Finding::from),
-                );
+                out.extend(rules::check_loki_config(path, text));
             } else if loki_rules && is_rule_file(text) {
                 let (file, found) = rules::parse_rule_file(path, text.as_bytes());
-                out.extend(found.into_iter().map(Finding::from));
+                out.extend(found);
                 rule_files.push(file);
             } else if is_rule_file(text) {
                 let checked = rules::check_rule_file(path, text.as_bytes(), &config);
-                out.extend(checked.findings.into_iter().map(Finding::from));
+                out.extend(checked.findings);
                 rule_files.push(checked.file);
             }
         }
         if let Some(anchor) = rule_files.first().map(|f| f.path.clone()) {
-            out.extend(
-                rules::check_documented(&rule_files, &anchor)
-                    .into_iter()
-                    .map(Finding::from),
-            );
+            out.extend(rules::check_documented(&rule_files, &anchor));
         }
         out
     }
@@ -291,9 +271,6 @@ mod pii {
 
     use crate::finding::Finding;
     use crate::sources::Sources;
-
-    /// The pii clauses preflight checks.
-    pub(super) const STATIC_RULES: [&str; 3] = ["PII-003", "PII-005", "PIIX-006"];
 
     pub(super) fn check(sources: &Sources) -> Vec<Finding> {
         let config = redaction::RedactorConfig::default();
@@ -309,17 +286,9 @@ mod pii {
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
             if matches!(name, "pii-exclusions.yaml" | "pii-exclusions.yml") {
-                out.extend(
-                    redaction::check_exclusions(path, text)
-                        .into_iter()
-                        .map(Finding::from),
-                );
+                out.extend(redaction::check_exclusions(path, text));
             } else if text.contains("pipeline_stages:") {
-                out.extend(
-                    redaction::check_promtail(path, text, &config)
-                        .into_iter()
-                        .map(Finding::from),
-                );
+                out.extend(redaction::check_promtail(path, text, &config));
             }
             ships_to_loki |= is_yaml(path) && text.contains("loki-url");
         }
@@ -330,11 +299,7 @@ mod pii {
                 .iter()
                 .filter(|(p, t)| is_yaml(p) && t.contains("services:"))
                 .collect();
-            out.extend(
-                redaction::check_log_path(&all)
-                    .into_iter()
-                    .map(Finding::from),
-            );
+            out.extend(redaction::check_log_path(&all));
         }
         out
     }

@@ -1,6 +1,6 @@
 //! Rule selection by ID: `--select` and `--ignore`.
 
-use crate::catalog::RuleInfo;
+use crate::Rule;
 use crate::error::Error;
 use crate::finding::Finding;
 
@@ -16,7 +16,11 @@ pub struct Selection {
 impl Selection {
     /// Builds a selection; every pattern must match at least one rule of
     /// `catalog`, so that a typo never silently selects nothing.
-    pub fn new(select: &[String], ignore: &[String], catalog: &[RuleInfo]) -> Result<Self, Error> {
+    pub fn new(
+        select: &[String],
+        ignore: &[String],
+        catalog: &[&'static Rule],
+    ) -> Result<Self, Error> {
         for (flag, patterns) in [("select", select), ("ignore", ignore)] {
             if let Some(bad) = patterns
                 .iter()
@@ -44,7 +48,7 @@ impl Selection {
     pub fn filter(&self, findings: Vec<Finding>) -> Vec<Finding> {
         findings
             .into_iter()
-            .filter(|f| self.is_enabled(&f.rule_id))
+            .filter(|f| self.is_enabled(f.rule_id))
             .collect()
     }
 }
@@ -59,6 +63,7 @@ mod tests {
     use super::*;
     use crate::catalog::catalog;
     use crate::finding::Severity;
+    use crate::finding::test_finding;
 
     fn ids(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| (*s).to_owned()).collect()
@@ -104,8 +109,8 @@ mod tests {
     fn filters_findings() {
         let sel = Selection::new(&[], &ids(&["PII"]), &catalog()).expect("valid");
         let kept = sel.filter(vec![
-            Finding::new("PII-001", Severity::Error, "m", "f", 1, 1),
-            Finding::new("OBS-001", Severity::Error, "m", "f", 1, 1),
+            test_finding("PII-001", Severity::Error, "m", "f", 1, 1),
+            test_finding("OBS-001", Severity::Error, "m", "f", 1, 1),
         ]);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].rule_id, "OBS-001");

@@ -7,8 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{RuleInfo, UNKNOWN_SUPPRESSION};
-use crate::finding::Finding;
+use crate::Rule;
+use crate::catalog::BUSFLOW_001;
+use crate::finding::{Finding, Pos};
 use crate::sources::Sources;
 
 const DIRECTIVE: &str = "busflow-ignore:";
@@ -99,7 +100,7 @@ pub fn apply(findings: Vec<Finding>, sources: &Sources) -> Suppressed {
 
 /// `BUSFLOW-001` findings for suppression comments that name no known rule
 /// (a typo would otherwise silence nothing, silently), or name none at all.
-pub fn unknown_rules(sources: &Sources, catalog: &[RuleInfo]) -> Vec<Finding> {
+pub fn unknown_rules(sources: &Sources, catalog: &[&'static Rule]) -> Vec<Finding> {
     let mut out = Vec::new();
     for (path, text) in sources.iter() {
         for comment in parse_suppressions(path, text) {
@@ -125,17 +126,15 @@ pub fn unknown_rules(sources: &Sources, catalog: &[RuleInfo]) -> Vec<Finding> {
 
 fn suppression_finding(comment: &Suppression, message: String) -> Finding {
     Finding::new(
-        UNKNOWN_SUPPRESSION.id,
-        UNKNOWN_SUPPRESSION.severity,
-        message,
+        &BUSFLOW_001,
         comment.file.clone(),
-        comment.line,
-        comment.column,
+        Pos::new(comment.line, comment.column),
+        message,
     )
-    .with_end(
+    .with_end(Pos::new(
         comment.line,
         comment.column + u32::try_from(DIRECTIVE.len()).unwrap_or(0) - 1,
-    )
+    ))
     .with_help("name rule IDs from the catalog (`busflow rules`), separated by commas, or `all`")
 }
 
@@ -144,6 +143,7 @@ mod tests {
     use super::*;
     use crate::catalog::catalog;
     use crate::finding::Severity;
+    use crate::finding::test_finding;
 
     const TF: &str = "\
 resource \"null_resource\" \"join\" { # busflow-ignore: SWARM-TF-006 legacy module
@@ -156,8 +156,8 @@ resource \"null_resource\" \"join\" { # busflow-ignore: SWARM-TF-006 legacy modu
 }
 ";
 
-    fn finding(rule: &str, line: u32) -> Finding {
-        Finding::new(rule, Severity::Error, "m", "main.tf", line, 3)
+    fn finding(rule: &'static str, line: u32) -> Finding {
+        test_finding(rule, Severity::Error, "m", "main.tf", line, 3)
     }
 
     #[test]
@@ -190,15 +190,11 @@ resource \"null_resource\" \"join\" { # busflow-ignore: SWARM-TF-006 legacy modu
                 finding("SWARM-TF-009", 4),
                 finding("SWARM-TF-001", 5),
                 finding("OBS-001", 7),
-                Finding::new("SWARM-TF-009", Severity::Error, "m", "other.tf", 3, 1),
+                test_finding("SWARM-TF-009", Severity::Error, "m", "other.tf", 3, 1),
             ],
             &sources,
         );
-        let kept: Vec<(&str, u32)> = out
-            .kept
-            .iter()
-            .map(|f| (f.rule_id.as_str(), f.start.line))
-            .collect();
+        let kept: Vec<(&str, u32)> = out.kept.iter().map(|f| (f.rule_id, f.start.line)).collect();
         assert_eq!(
             kept,
             vec![

@@ -38,7 +38,7 @@ async fn obs_004_reference_budgets_hold_and_a_breach_fails_the_run() {
             ("busflow_llm_tokens_total", 120, 20_000)
         ]
     );
-    let findings: Vec<Finding> = report.findings.into_iter().map(Finding::from).collect();
+    let findings: Vec<Finding> = report.findings.into_iter().collect();
     assert_eq!(
         ExitStatus::for_findings(&findings, Severity::Error),
         ExitStatus::Clean
@@ -56,7 +56,7 @@ async fn obs_004_reference_budgets_hold_and_a_breach_fails_the_run() {
         .map(|c| c.file)
         .collect();
     let report = probe(&files, &source, &config).await.expect("probe");
-    let findings: Vec<Finding> = report.findings.into_iter().map(Finding::from).collect();
+    let findings: Vec<Finding> = report.findings.into_iter().collect();
     assert_eq!(
         ExitStatus::for_findings(&findings, Severity::Error),
         ExitStatus::Findings

@@ -113,7 +113,7 @@ fn obs_rules_checks_run_in_preflight_with_positions() {
         .report
         .findings()
         .iter()
-        .map(|f| (f.rule_id.as_str(), f.file_uri(), f.start.line))
+        .map(|f| (f.rule_id, f.file_uri(), f.start.line))
         .collect();
     let api = "observability/prometheus-rules/api.yml".to_owned();
     for expected in [
@@ -149,13 +149,7 @@ fn pii_003_pii_005_a_broken_exclusions_file_and_an_incomplete_promtail_pipeline_
         .report
         .findings()
         .iter()
-        .map(|f| {
-            (
-                f.rule_id.as_str(),
-                f.file.display().to_string(),
-                f.start.line,
-            )
-        })
+        .map(|f| (f.rule_id, f.file.display().to_string(), f.start.line))
         .collect();
     assert_eq!(found[0], ("PII-003", "pii-exclusions.yaml".to_owned(), 4));
     assert!(
@@ -201,7 +195,7 @@ fn backup_014_015_the_verify_settings_and_the_allow_list_are_checked_with_positi
         .iter()
         .map(|f| {
             (
-                f.rule_id.as_str(),
+                f.rule_id,
                 f.file.display().to_string(),
                 f.start.line,
                 f.start.column,
@@ -268,7 +262,7 @@ fn positions(run: &preflight::Preflight) -> Vec<(&str, u32, u32)> {
     run.report
         .findings()
         .iter()
-        .map(|f| (f.rule_id.as_str(), f.start.line, f.start.column))
+        .map(|f| (f.rule_id, f.start.line, f.start.column))
         .collect()
 }
 

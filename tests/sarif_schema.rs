@@ -7,7 +7,9 @@
 
 use std::path::PathBuf;
 
-use busflow::{Finding, Format, Report, Severity, Sources, catalog};
+use busflow::obs_rules::catalog::OBS_002;
+use busflow::swarm::catalog::SWARM_TF_009;
+use busflow::{Finding, Format, Pos, Report, Severity, Sources, catalog};
 
 fn sarif_schema() -> serde_json::Value {
     let path = serde_sarif_source().join("src/schema.json");
@@ -70,36 +72,38 @@ fn replace_strings(value: &mut serde_json::Value, from: &str, to: &str) -> usize
     }
 }
 
+busflow::diag::catalog! {
+    /// A rule outside busflow's catalogs, as an embedding service declares
+    /// its own.
+    static LOCAL: "local";
+    LOCAL_001 = "LOCAL-001", Info, Static, "a rule of the embedding service";
+}
+
 fn sample_report() -> Report {
     Report::new(
         vec![
             Finding::new(
-                "SWARM-TF-009",
-                Severity::Error,
-                "StrictHostKeyChecking=no",
+                &SWARM_TF_009,
                 "terraform/modules/swarm/main.tf",
-                42,
-                7,
+                Pos::new(42, 7),
+                "StrictHostKeyChecking=no",
             )
-            .with_end(42, 31)
+            .with_end(Pos::new(42, 31))
             .with_help("remove the option and set host_key in the connection block"),
             Finding::new(
-                "OBS-002",
-                Severity::Warning,
-                "no cardinality_budget on ‘LlmTokens’",
+                &OBS_002,
                 "rules/llm.yml",
-                3,
-                1,
-            ),
-            Finding::new(
-                "LOCAL-001",
-                Severity::Info,
-                "a rule outside the catalog",
-                "x/ü.yml",
-                1,
-                1,
+                Pos::new(3, 1),
+                "no cardinality_budget on ‘LlmTokens’",
             )
-            .with_end(4, 2),
+            .with_severity(Severity::Warning),
+            Finding::new(
+                &LOCAL_001,
+                "x/ü.yml",
+                Pos::START,
+                "a rule outside the catalog",
+            )
+            .with_end(Pos::new(4, 2)),
         ],
         1,
     )

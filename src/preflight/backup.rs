@@ -3,13 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use busflow_backup::{ErrorKind, SoftFkAllowlist, VerifySettings};
+use busflow_backup::{ErrorKind, SoftFkAllowlist, VerifySettings, catalog};
 
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Pos};
 use crate::sources::Sources;
-
-/// The backup clauses preflight checks (the rest are live).
-pub(super) const STATIC_RULES: [&str; 4] = ["BACKUP-005", "BACKUP-006", "BACKUP-014", "BACKUP-015"];
 
 fn is_settings(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str());
@@ -36,7 +33,7 @@ fn finding(error: &busflow_backup::Error) -> Option<Finding> {
             rule,
             expected,
         } => (
-            *rule,
+            &**rule,
             path,
             *line,
             *column,
@@ -49,7 +46,7 @@ fn finding(error: &busflow_backup::Error) -> Option<Finding> {
             column,
             expected,
         } => (
-            "BACKUP-014",
+            &catalog::BACKUP_014,
             path,
             *line,
             *column,
@@ -61,11 +58,9 @@ fn finding(error: &busflow_backup::Error) -> Option<Finding> {
     Some(
         Finding::new(
             rule,
-            Severity::Error,
-            format!("expected {expected}"),
             path.clone(),
-            line,
-            column,
+            Pos::new(line, column),
+            format!("expected {expected}"),
         )
         .with_help(help),
     )
@@ -108,12 +103,10 @@ fn missing_allowlist(s: &VerifySettings, text: &str, sources: &Sources) -> Optio
         .unwrap_or((1, 1));
     Some(
         Finding::new(
-            "BACKUP-014",
-            Severity::Error,
-            format!("the soft-FK allow-list {} does not exist", list.display()),
+            &catalog::BACKUP_014,
             s.path.clone(),
-            line,
-            column,
+            Pos::new(line, column),
+            format!("the soft-FK allow-list {} does not exist", list.display()),
         )
         .with_help("Add the allow-list next to the settings, or point `allowlist` at it (paths are read from the settings file's folder)."),
     )

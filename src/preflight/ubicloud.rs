@@ -13,17 +13,6 @@ use busflow_ubicloud::{Module, check_module, check_providers, check_workflow};
 use crate::finding::Finding;
 use crate::sources::Sources;
 
-/// The ubicloud clauses preflight checks (the rest are live or actions).
-pub(super) const STATIC_RULES: [&str; 7] = [
-    "UBI-TF-001",
-    "UBI-TF-002",
-    "UBI-TF-003",
-    "UBI-TF-004",
-    "UBI-CUT-007",
-    "UBI-CUT-011",
-    "UBIX-001",
-];
-
 fn folder(path: &Path, tail: [&str; 3]) -> Option<PathBuf> {
     let parts: Vec<&str> = path.iter().filter_map(|c| c.to_str()).collect();
     let at = parts.windows(3).position(|w| w == tail)?;
@@ -67,5 +56,5 @@ pub(super) fn check(sources: &Sources) -> Vec<Finding> {
             Vec::new(),
         )));
     }
-    out.into_iter().map(Finding::from).collect()
+    out.into_iter().collect()
 }

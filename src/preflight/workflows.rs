@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use busflow_yaml::{Node, Value};
 
-use crate::catalog::{INLINE_SECRET, MISSING_SCHEDULE};
+use crate::catalog::{BUSFLOW_003, BUSFLOW_004};
 use crate::finding::Finding;
 use crate::sources::Sources;
 
@@ -78,14 +78,14 @@ const DOCUMENTED: [Documented; 5] = [
 ];
 
 fn finding(
-    rule: crate::catalog::RuleInfo,
+    rule: &'static crate::Rule,
     path: &Path,
     node: Option<&Node>,
     message: String,
     help: String,
 ) -> Finding {
-    let (line, column) = node.map_or((1, 1), |n| (n.pos.line, n.pos.column));
-    Finding::new(rule.id, rule.severity, message, path, line, column).with_help(help)
+    let at = node.map_or(crate::Pos::START, |n| n.pos);
+    Finding::new(rule, path, at, message).with_help(help)
 }
 
 /// A workflow file and its parsed document.
@@ -311,7 +311,7 @@ fn inline_secrets(w: &Workflow<'_>) -> Vec<Finding> {
             };
             if names_credential(key) && !from_secrets(value) {
                 out.push(finding(
-                    INLINE_SECRET,
+                    &BUSFLOW_004,
                     w.path,
                     Some(v),
                     format!("`{section}.{key}` is written inline, not taken from `secrets.*`"),
@@ -333,7 +333,7 @@ fn inline_secrets(w: &Workflow<'_>) -> Vec<Finding> {
             && url_with_password(text)
         {
             out.push(finding(
-                INLINE_SECRET,
+                &BUSFLOW_004,
                 w.path,
                 Some(value),
                 "a URL in the workflow carries a password".into(),
@@ -379,7 +379,7 @@ pub(super) fn check(sources: &Sources) -> Vec<Finding> {
         let running: Vec<&Workflow<'_>> = workflows.iter().filter(|w| w.runs(d.command)).collect();
         if running.is_empty() {
             out.push(finding(
-                MISSING_SCHEDULE,
+                &BUSFLOW_003,
                 &folder,
                 None,
                 format!(
@@ -398,7 +398,7 @@ pub(super) fn check(sources: &Sources) -> Vec<Finding> {
         if problems.len() == running.len() {
             for (w, node, message) in problems {
                 out.push(finding(
-                    MISSING_SCHEDULE,
+                    &BUSFLOW_003,
                     w.path,
                     node,
                     message,

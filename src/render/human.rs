@@ -145,6 +145,7 @@ fn summary(report: &Report) -> String {
 mod tests {
     use super::*;
     use crate::finding::Severity;
+    use crate::finding::{Pos, test_finding};
 
     #[test]
     fn shows_the_line_and_a_caret_under_the_span() {
@@ -152,7 +153,7 @@ mod tests {
         sources.insert("vars.tf", "variable \"a\" {}\n\tcount = 2\n");
         let report = Report::new(
             vec![
-                Finding::new(
+                test_finding(
                     "SWARM-TF-001",
                     Severity::Error,
                     "count is even",
@@ -160,7 +161,7 @@ mod tests {
                     2,
                     2,
                 )
-                .with_end(2, 6)
+                .with_end(Pos::new(2, 6))
                 .with_help("make it odd"),
             ],
             1,
@@ -182,7 +183,7 @@ error[SWARM-TF-001]: count is even
     #[test]
     fn without_source_the_location_still_shows() {
         let report = Report::new(
-            vec![Finding::new(
+            vec![test_finding(
                 "OBS-005",
                 Severity::Warning,
                 "no runbook_url",
@@ -206,7 +207,8 @@ error[SWARM-TF-001]: count is even
         let line = format!("key: {}value{secret}", "x".repeat(300));
         let mut sources = Sources::new();
         sources.insert("a.yml", format!("{line}\n"));
-        let f = Finding::new("X-001", Severity::Error, "m", "a.yml", 1, 306).with_end(1, 310);
+        let f =
+            test_finding("X-001", Severity::Error, "m", "a.yml", 1, 306).with_end(Pos::new(1, 310));
         let text = render(&Report::new(vec![f], 0), &sources);
         let shown = text.lines().nth(3).expect("source line");
         assert!(shown.chars().count() <= MAX_QUOTED_CHARS + 8, "{shown}");
@@ -224,7 +226,7 @@ error[SWARM-TF-001]: count is even
             "docker-compose.production.yml",
             "PATH=/bin\0AWS_SECRET=abc\0",
         );
-        let f = Finding::new(
+        let f = test_finding(
             "X-001",
             Severity::Error,
             "m",
@@ -239,11 +241,11 @@ error[SWARM-TF-001]: count is even
 
     #[test]
     fn a_caret_past_the_end_of_the_line_stays_visible() {
-        let f = Finding::new("X-001", Severity::Error, "m", "f", 1, 40);
+        let f = test_finding("X-001", Severity::Error, "m", "f", 1, 40);
         assert_eq!(caret("short", &f), (5, 1));
-        let multi = Finding::new("X-001", Severity::Error, "m", "f", 1, 2).with_end(3, 1);
+        let multi = test_finding("X-001", Severity::Error, "m", "f", 1, 2).with_end(Pos::new(3, 1));
         assert_eq!(caret("abcd", &multi), (1, 3));
-        let wide = Finding::new("X-001", Severity::Error, "m", "f", 1, 2).with_end(1, 2);
+        let wide = test_finding("X-001", Severity::Error, "m", "f", 1, 2).with_end(Pos::new(1, 2));
         assert_eq!(caret("é€x", &wide), (1, 1));
     }
 }

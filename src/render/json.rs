@@ -25,13 +25,13 @@ pub(super) fn render(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Finding;
+    use crate::finding::{Pos, test_finding};
 
     #[test]
     fn findings_keep_every_field() {
         let report = Report::new(
             vec![
-                Finding::new(
+                test_finding(
                     "PII-003",
                     Severity::Error,
                     "bad regex",
@@ -39,7 +39,7 @@ mod tests {
                     7,
                     12,
                 )
-                .with_end(7, 20)
+                .with_end(Pos::new(7, 20))
                 .with_help("escape the bracket"),
             ],
             2,

@@ -8,7 +8,7 @@ mod sarif;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::catalog::RuleInfo;
+use crate::Rule;
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
 use crate::sources::Sources;
@@ -87,7 +87,7 @@ impl Report {
 
     /// Renders the report. `sources` gives the lines shown under each
     /// finding (human format); `catalog` the rule descriptions (SARIF).
-    pub fn render(&self, format: Format, sources: &Sources, catalog: &[RuleInfo]) -> String {
+    pub fn render(&self, format: Format, sources: &Sources, catalog: &[&'static Rule]) -> String {
         match format {
             Format::Human => human::render(self, sources),
             Format::Json => json::render(self),

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use super::Report;
-use crate::catalog::RuleInfo;
+use crate::Rule;
 use crate::finding::{Finding, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -30,7 +30,7 @@ fn rule_descriptor(id: &str, title: &str, severity: Severity) -> Value {
     })
 }
 
-pub(super) fn render(report: &Report, catalog: &[RuleInfo]) -> String {
+pub(super) fn render(report: &Report, catalog: &[&'static Rule]) -> String {
     let mut rules: Vec<Value> = catalog
         .iter()
         .map(|r| rule_descriptor(r.id, r.title, r.severity))
@@ -38,9 +38,9 @@ pub(super) fn render(report: &Report, catalog: &[RuleInfo]) -> String {
     let mut ids: Vec<&str> = catalog.iter().map(|r| r.id).collect();
     // A finding of a rule outside the catalog still needs a descriptor.
     for f in report.findings() {
-        if !ids.contains(&f.rule_id.as_str()) {
-            ids.push(&f.rule_id);
-            rules.push(rule_descriptor(&f.rule_id, &f.rule_id, f.severity));
+        if !ids.contains(&f.rule_id) {
+            ids.push(f.rule_id);
+            rules.push(rule_descriptor(f.rule_id, f.rule_id, f.severity));
         }
     }
     let results: Vec<Value> = report
@@ -109,6 +109,7 @@ fn uri_path(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::{Pos, test_finding};
 
     #[test]
     fn paths_are_percent_encoded_as_uris() {
@@ -124,7 +125,7 @@ mod tests {
     fn results_point_at_their_rule_and_place() {
         let report = Report::new(
             vec![
-                Finding::new(
+                test_finding(
                     "OBS-005",
                     Severity::Warning,
                     "no runbook",
@@ -132,9 +133,9 @@ mod tests {
                     3,
                     5,
                 )
-                .with_end(3, 9)
+                .with_end(Pos::new(3, 9))
                 .with_help("add runbook_url"),
-                Finding::new("LOCAL-001", Severity::Info, "own rule", "x.tf", 1, 1),
+                test_finding("LOCAL-001", Severity::Info, "own rule", "x.tf", 1, 1),
             ],
             0,
         );

@@ -9,14 +9,6 @@ pub struct Error {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// A rule ID that is not in this crate's catalog.
-    #[error("unknown rule ID `{id}`; busflow-backup knows {known}")]
-    UnknownRule {
-        /// The ID asked for.
-        id: String,
-        /// The IDs the catalog has, comma-separated.
-        known: String,
-    },
     /// A remote's configuration that cannot be used.
     #[error("remote `{remote}`: {message}")]
     Config {
@@ -78,7 +70,7 @@ pub enum ErrorKind {
         /// The clause the setting serves (`BACKUP-015` for an endpoint
         /// without TLS, `BACKUP-006` for the rest of a remote's
         /// definition, `BACKUP-005` otherwise).
-        rule: &'static str,
+        rule: &'static crate::Rule,
         /// What was expected.
         expected: String,
     },
@@ -184,7 +176,7 @@ impl Error {
     pub(crate) fn settings(
         path: std::path::PathBuf,
         (line, column): (u32, u32),
-        rule: &'static str,
+        rule: &'static crate::Rule,
         expected: String,
     ) -> Self {
         Self {
@@ -210,15 +202,6 @@ impl Error {
     pub(crate) fn empty_policy() -> Self {
         Self {
             kind: ErrorKind::EmptyPolicy,
-        }
-    }
-
-    pub(crate) fn unknown_rule(id: &str, known: String) -> Self {
-        Self {
-            kind: ErrorKind::UnknownRule {
-                id: id.to_owned(),
-                known,
-            },
         }
     }
 }

@@ -1,23 +1,25 @@
 //! busflow-backup: PostgreSQL dumps in S3: naming, retention, the producer and the streaming verify.
 //!
 //! The clauses this crate enforces are those of `CONTRACTS.md` whose IDs
-//! start with `BACKUP-`. Each is a [`Rule`] in [`RULES`], the crate's
-//! catalog, so that users can select, silence and document rules by ID.
+//! start with `BACKUP-`. Each is a [`Rule`] constant in [`catalog`], and all
+//! of them are [`CATALOG`], so that users can select, silence and document
+//! rules by ID. Findings are `busflow-diag`'s, the same type every busflow
+//! crate reports.
 //!
 //! ```
-//! use busflow_backup::{Rule, Severity};
+//! use busflow_backup::{CATALOG, Severity, catalog::BACKUP_001};
 //!
-//! let rule = Rule::find("BACKUP-001")?;
-//! assert_eq!(rule.id, "BACKUP-001");
+//! let rule = CATALOG.find("BACKUP-001")?;
+//! assert_eq!(rule, &BACKUP_001);
 //! assert!(rule.severity >= Severity::Info);
-//! assert!(Rule::find("NO-SUCH-001").is_err());
-//! # Ok::<(), busflow_backup::Error>(())
+//! assert!(CATALOG.find("NO-SUCH-001").is_err());
+//! # Ok::<(), busflow_backup::UnknownRule>(())
 //! ```
 #![deny(missing_docs)]
 
 mod allowlist;
 mod archive;
-mod catalog;
+pub mod catalog;
 mod conninfo;
 mod drill;
 mod error;
@@ -41,9 +43,10 @@ mod verify;
 
 pub use allowlist::{ColumnRef, SoftFkAllowlist, SoftReference};
 pub use archive::{ArchiveError, Compression, Header, Magic, Toc, TocEntry, classify, parse_toc};
+pub use busflow_diag::{Catalog, Finding, Rule, RuleKind, Severity, UnknownRule};
 /// Timeouts and the https-only rule every HTTP client of this crate takes.
 pub use busflow_http::{HttpSettings, InsecureUrl};
-pub use catalog::{RULES, Rule, RuleKind, Severity};
+pub use catalog::CATALOG;
 /// A connection string (URL or key-value) with its password replaced by `****`.
 pub use conninfo::redact as redact_conninfo;
 pub use drill::{Cadence, DrillResult, Due, next_drill};

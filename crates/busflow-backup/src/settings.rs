@@ -30,6 +30,7 @@
 //! the target's URL (which may hold a password) comes from the environment
 //! too. Relative paths are read from the settings file's directory.
 
+use crate::catalog::{BACKUP_005, BACKUP_006, BACKUP_015};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -91,10 +92,15 @@ pub struct VerifySettings {
 }
 
 fn err(path: &Path, pos: Pos, expected: impl Into<String>) -> Error {
-    err_for("BACKUP-005", path, pos, expected)
+    err_for(&BACKUP_005, path, pos, expected)
 }
 
-fn err_for(rule: &'static str, path: &Path, pos: Pos, expected: impl Into<String>) -> Error {
+fn err_for(
+    rule: &'static crate::Rule,
+    path: &Path,
+    pos: Pos,
+    expected: impl Into<String>,
+) -> Error {
     Error::settings(
         PathBuf::from(path),
         (pos.line, pos.column),
@@ -142,7 +148,7 @@ impl VerifySettings {
                     .chain(fallback.as_ref().map(|f| f.name.as_str()))
                     .collect();
                 Err(err_for(
-                    "BACKUP-006",
+                    &BACKUP_006,
                     &self.path,
                     START,
                     format!(
@@ -272,7 +278,7 @@ impl RemoteSettings {
     fn parse(path: &Path, dir: &Path, node: &Node) -> Result<Self, Error> {
         let map = node.as_map().ok_or_else(|| {
             err_for(
-                "BACKUP-006",
+                &BACKUP_006,
                 path,
                 node.pos,
                 format!(
@@ -289,7 +295,7 @@ impl RemoteSettings {
                 "endpoint" => {
                     if !text.starts_with("https://") {
                         return Err(err_for(
-                            "BACKUP-015",
+                            &BACKUP_015,
                             path,
                             v.pos,
                             format!(
@@ -306,7 +312,7 @@ impl RemoteSettings {
                 "secret_key_env" => text.clone_into(&mut r.secret_key_env),
                 other => {
                     return Err(err_for(
-                        "BACKUP-006",
+                        &BACKUP_006,
                         path,
                         k.pos,
                         format!(
@@ -323,7 +329,7 @@ impl RemoteSettings {
         ] {
             if value.is_empty() {
                 return Err(err_for(
-                    "BACKUP-006",
+                    &BACKUP_006,
                     path,
                     node.pos,
                     format!("the remote's `{field}`"),
@@ -522,10 +528,7 @@ mod tests {
         assert!(
             matches!(
                 e.kind(),
-                crate::ErrorKind::Settings {
-                    rule: "BACKUP-006",
-                    ..
-                }
+                crate::ErrorKind::Settings { rule, .. } if rule.id == "BACKUP-006"
             ),
             "{e:?}"
         );

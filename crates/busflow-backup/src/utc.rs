@@ -1,16 +1,19 @@
 //! UTC instants and the calendar arithmetic retention needs: civil dates,
 //! ISO weeks (with the ISO week-year), and Go's `AddDate` normalisation,
-//! which restic's `--keep-within` uses.
+//! which restic's `--keep-within` uses. The calendar is `jiff`'s; only the
+//! Go-style roll-over is written here, because `jiff` clamps (31 March
+//! minus a month is 29 February there, 2 March in Go and restic).
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-/// An instant in UTC, to the nanosecond.
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Span, Timestamp};
+
+/// An instant in UTC, to the nanosecond, within `jiff`'s range (years
+/// -9999 to 9999).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct UtcTime {
-    secs: i64,
-    nanos: u32,
-}
+pub struct UtcTime(Timestamp);
 
 /// A UTC date and time of day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,54 +34,21 @@ pub struct Civil {
     pub nanos: u32,
 }
 
-pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a civil date; any day number is accepted and
-/// rolls over into the following months (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-    let month = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
-}
-
 impl UtcTime {
     /// The instant of a valid civil date and time; `None` otherwise.
     pub fn from_civil(c: Civil) -> Option<Self> {
-        let valid = (1..=12).contains(&c.month)
-            && c.day >= 1
-            && c.day <= days_in_month(c.year, c.month)
-            && c.hour < 24
-            && c.minute < 60
-            && c.second < 60
-            && c.nanos < 1_000_000_000;
-        valid.then(|| Self {
-            secs: days_from_civil(c.year, c.month, i64::from(c.day)) * 86_400
-                + i64::from(c.hour * 3600 + c.minute * 60 + c.second),
-            nanos: c.nanos,
-        })
+        let dt = DateTime::new(
+            i16::try_from(c.year).ok()?,
+            i8::try_from(c.month).ok()?,
+            i8::try_from(c.day).ok()?,
+            i8::try_from(c.hour).ok()?,
+            i8::try_from(c.minute).ok()?,
+            i8::try_from(c.second).ok()?,
+            i32::try_from(c.nanos).ok()?,
+        )
+        .ok()?;
+        let zoned = dt.to_zoned(TimeZone::UTC).ok()?;
+        Some(Self(zoned.timestamp()))
     }
 
     /// `year-month-day hour:minute` UTC, if valid.
@@ -94,141 +64,99 @@ impl UtcTime {
         })
     }
 
-    /// Parses RFC 3339 as [`fmt::Display`] writes it (`2026-12-22T03:00:00Z`),
-    /// with an optional fraction and a `Z` or `±hh:mm` offset; `None` for
-    /// anything else.
+    /// Parses an RFC 3339 timestamp (`2026-12-22T03:00:00Z`, with an
+    /// optional fraction and a `Z` or `±hh:mm` offset) as `jiff` reads one;
+    /// `None` for anything without a date, a time and an offset.
     pub fn parse_rfc3339(s: &str) -> Option<Self> {
-        let b = s.as_bytes();
-        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-            let part = s.get(r)?;
-            part.bytes()
-                .all(|c| c.is_ascii_digit())
-                .then(|| part.parse().ok())
-                .flatten()
-        };
-        if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') {
-            return None;
-        }
-        if b[13] != b':' || b[16] != b':' {
-            return None;
-        }
-        let mut i = 19;
-        let mut nanos = 0u32;
-        if b.get(i) == Some(&b'.') {
-            let start = i + 1;
-            i = start;
-            while b.get(i).is_some_and(u8::is_ascii_digit) {
-                i += 1;
-            }
-            let frac = s.get(start..i)?;
-            if frac.is_empty() || frac.len() > 9 {
-                return None;
-            }
-            nanos = format!("{frac:0<9}").parse().ok()?;
-        }
-        let offset: i64 = match s.get(i..)? {
-            "Z" | "z" => 0,
-            rest if rest.len() == 6 && rest.as_bytes()[3] == b':' => {
-                let sign = match rest.as_bytes()[0] {
-                    b'+' => 1,
-                    b'-' => -1,
-                    _ => return None,
-                };
-                let hours = digits(i + 1..i + 3)?;
-                let minutes = digits(i + 4..i + 6)?;
-                if hours > 23 || minutes > 59 {
-                    return None;
-                }
-                sign * i64::from(hours * 3600 + minutes * 60)
-            }
-            _ => return None,
-        };
-        let local = Self::from_civil(Civil {
-            year: i64::from(digits(0..4)?),
-            month: digits(5..7)?,
-            day: digits(8..10)?,
-            hour: digits(11..13)?,
-            minute: digits(14..16)?,
-            second: digits(17..19)?,
-            nanos,
-        })?;
-        Some(local.add_seconds(-offset))
+        s.parse::<Timestamp>().ok().map(Self)
     }
 
-    /// Seconds and nanoseconds since the Unix epoch.
+    /// Seconds and nanoseconds since the Unix epoch (clamped to `jiff`'s
+    /// range).
     pub fn from_unix(secs: i64, nanos: u32) -> Self {
-        Self {
-            secs: secs + i64::from(nanos / 1_000_000_000),
-            nanos: nanos % 1_000_000_000,
-        }
+        let secs = secs.saturating_add(i64::from(nanos / 1_000_000_000));
+        let nanos = i32::try_from(nanos % 1_000_000_000).unwrap_or(0);
+        Self(Timestamp::new(secs, nanos).unwrap_or(if secs < 0 {
+            Timestamp::MIN
+        } else {
+            Timestamp::MAX
+        }))
     }
 
     /// Seconds since the Unix epoch.
     pub fn unix_seconds(self) -> i64 {
-        self.secs
+        self.0.as_second()
     }
 
     /// Now.
     pub fn now() -> Self {
-        match SystemTime::now().duration_since(UNIX_EPOCH) {
-            Ok(d) => Self::from_unix(
-                i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-                d.subsec_nanos(),
-            ),
-            Err(_) => Self::from_unix(0, 0),
-        }
+        Self(Timestamp::now())
+    }
+
+    fn datetime(self) -> DateTime {
+        TimeZone::UTC.to_datetime(self.0)
     }
 
     /// The civil date and time.
     pub fn civil(self) -> Civil {
-        let days = self.secs.div_euclid(86_400);
-        let rem = u32::try_from(self.secs.rem_euclid(86_400)).unwrap_or(0);
-        let (year, month, day) = civil_from_days(days);
+        let dt = self.datetime();
+        let n = |v: i8| u32::try_from(v).unwrap_or(0);
         Civil {
-            year,
-            month,
-            day,
-            hour: rem / 3600,
-            minute: rem / 60 % 60,
-            second: rem % 60,
-            nanos: self.nanos,
+            year: i64::from(dt.year()),
+            month: n(dt.month()),
+            day: n(dt.day()),
+            hour: n(dt.hour()),
+            minute: n(dt.minute()),
+            second: n(dt.second()),
+            nanos: u32::try_from(dt.subsec_nanosecond()).unwrap_or(0),
         }
     }
 
     /// The ISO 8601 week: (ISO week-year, week 1 to 53). 2024-12-30 is in
     /// week 1 of 2025.
     pub fn iso_week(self) -> (i64, u32) {
-        let days = self.secs.div_euclid(86_400);
-        // 1970-01-01 was a Thursday; Monday = 0.
-        let weekday = (days + 3).rem_euclid(7);
-        let thursday = days - weekday + 3;
-        let (year, ..) = civil_from_days(thursday);
-        let week = (thursday - days_from_civil(year, 1, 1)) / 7 + 1;
-        (year, u32::try_from(week).unwrap_or(1))
+        let week = self.datetime().date().iso_week_date();
+        (
+            i64::from(week.year()),
+            u32::try_from(week.week()).unwrap_or(1),
+        )
     }
 
     /// This instant moved by whole calendar units the way Go's
     /// `time.AddDate` does: the date is normalised, so 31 March minus one
-    /// month is 3 March (31 February rolled over).
+    /// month is 3 March (31 February rolled over). Out of `jiff`'s range
+    /// the instant saturates.
     #[must_use]
     pub fn add_date(self, years: i64, months: i64, days: i64) -> Self {
-        let c = self.civil();
-        let month_index = i64::from(c.month) - 1 + months;
-        let year = c.year + years + month_index.div_euclid(12);
-        let month = u32::try_from(month_index.rem_euclid(12) + 1).unwrap_or(1);
-        let day_secs = self.secs.rem_euclid(86_400);
-        Self {
-            secs: days_from_civil(year, month, i64::from(c.day) + days) * 86_400 + day_secs,
-            nanos: self.nanos,
+        let dt = self.datetime();
+        let month_index = i64::from(dt.month()) - 1 + months;
+        let year = i64::from(dt.year()) + years + month_index.div_euclid(12);
+        let month = month_index.rem_euclid(12) + 1;
+        // The first of the target month, then the day number rolled over
+        // as a count of days: Go's normalisation.
+        let moved = i16::try_from(year)
+            .ok()
+            .and_then(|y| Date::new(y, i8::try_from(month).ok()?, 1).ok())
+            .and_then(|first| {
+                let roll = Span::new().try_days(i64::from(dt.day()) - 1 + days).ok()?;
+                first.checked_add(roll).ok()
+            })
+            .and_then(|date| date.to_datetime(dt.time()).to_zoned(TimeZone::UTC).ok());
+        match moved {
+            Some(z) => Self(z.timestamp()),
+            None if years < 0 || months < 0 || days < 0 => Self(Timestamp::MIN),
+            None => Self(Timestamp::MAX),
         }
     }
 
-    /// This instant plus `secs` seconds (negative to go back).
+    /// This instant plus `secs` seconds (negative to go back); saturates
+    /// at the ends of `jiff`'s range.
     #[must_use]
     pub fn add_seconds(self, secs: i64) -> Self {
-        Self {
-            secs: self.secs + secs,
-            nanos: self.nanos,
+        match self.0.checked_add(SignedDuration::from_secs(secs)) {
+            Ok(t) => Self(t),
+            Err(_) if secs < 0 => Self(Timestamp::MIN),
+            Err(_) => Self(Timestamp::MAX),
         }
     }
 }
@@ -236,17 +164,7 @@ impl UtcTime {
 impl fmt::Display for UtcTime {
     /// RFC 3339, `Z`, with a fraction only when there is one.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = self.civil();
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            c.year, c.month, c.day, c.hour, c.minute, c.second
-        )?;
-        if c.nanos != 0 {
-            let frac = format!("{:09}", c.nanos);
-            write!(f, ".{}", frac.trim_end_matches('0'))?;
-        }
-        f.write_str("Z")
+        fmt::Display::fmt(&self.0, f)
     }
 }
 

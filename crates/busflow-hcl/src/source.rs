@@ -1,13 +1,6 @@
 //! Source positions: byte offsets turned into 1-based line and column.
 
-/// A 1-based line and column (columns count characters, as tflint does).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Pos {
-    /// Line, from 1.
-    pub line: u32,
-    /// Column in characters, from 1.
-    pub column: u32,
-}
+pub use busflow_diag::Pos;
 
 /// The start of every line of a text, to turn byte offsets into [`Pos`].
 #[derive(Debug, Clone)]

@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::Finding;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
-use crate::finding::Finding;
 use crate::model::{self, RuleFile};
 use crate::promql::Analyses;
 use crate::{policy, validity};
@@ -26,7 +26,7 @@ pub fn check_rule_file(path: &Path, bytes: &[u8], config: &Config) -> Checked {
     let analyses = Analyses::of(&file);
     findings.extend(validity::check(&file, &analyses));
     findings.extend(policy::check(&file, &analyses, config));
-    findings.sort_by_key(|f| (f.line, f.column));
+    findings.sort_by_key(|f| (f.start.line, f.start.column));
     Checked { file, findings }
 }
 

@@ -2,10 +2,11 @@
 //! file promtool accepts, and checked for in a rule set with their
 //! thresholds and `for`.
 
+use crate::catalog::OBS_007;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::finding::Finding;
+use crate::Finding;
 use crate::model::{RuleFile, RuleKind};
 use crate::names::parse_duration;
 use crate::promql::threshold;
@@ -185,8 +186,8 @@ pub fn check_documented(files: &[RuleFile], anchor: &Path) -> Vec<Finding> {
         });
         let Some((file, rule)) = found else {
             out.push(
-                Finding::new("OBS-007", anchor, Pos { line: 1, column: 1 }, format!("the rule set has no `{}` alert ({})", doc.name, doc.source))
-                    .help(format!("add it; `busflow_obs_rules::generate(\"{}\")` writes it with its threshold and for", doc.query_language)),
+                Finding::new(&OBS_007, anchor, Pos { line: 1, column: 1 }, format!("the rule set has no `{}` alert ({})", doc.name, doc.source))
+                    .with_help(format!("add it; `busflow_obs_rules::generate(\"{}\")` writes it with its threshold and for", doc.query_language)),
             );
             continue;
         };
@@ -208,7 +209,7 @@ pub fn check_documented(files: &[RuleFile], anchor: &Path) -> Vec<Finding> {
                 );
                 out.push(
                     Finding::new(
-                        "OBS-007",
+                        &OBS_007,
                         path,
                         expr.pos,
                         format!(
@@ -216,7 +217,7 @@ pub fn check_documented(files: &[RuleFile], anchor: &Path) -> Vec<Finding> {
                             doc.name, doc.comparison, doc.threshold
                         ),
                     )
-                    .help(format!(
+                    .with_help(format!(
                         "make the expression end in `{} {}` ({})",
                         doc.comparison, doc.threshold, doc.source
                     )),
@@ -228,7 +229,7 @@ pub fn check_documented(files: &[RuleFile], anchor: &Path) -> Vec<Finding> {
             Some(f) if parse_duration(&f.value) == wanted_for => {}
             other => out.push(
                 Finding::new(
-                    "OBS-007",
+                    &OBS_007,
                     path,
                     other.as_ref().map_or(rule.pos, |f| f.pos),
                     format!(
@@ -238,7 +239,7 @@ pub fn check_documented(files: &[RuleFile], anchor: &Path) -> Vec<Finding> {
                         doc.for_
                     ),
                 )
-                .help(format!("set `for: {}`", doc.for_)),
+                .with_help(format!("set `for: {}`", doc.for_)),
             ),
         }
     }

@@ -9,14 +9,6 @@ pub struct Error {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// A rule ID that is not in this crate's catalog.
-    #[error("unknown rule ID `{id}`; busflow-obs-rules knows {known}")]
-    UnknownRule {
-        /// The ID asked for.
-        id: String,
-        /// The IDs the catalog has, comma-separated.
-        known: String,
-    },
     /// A file or folder could not be read.
     #[error("{}: {source}", path.display())]
     Io {
@@ -70,15 +62,6 @@ impl Error {
             ErrorKind::Transport { .. } => true,
             ErrorKind::Http { status, .. } => *status >= 500 || *status == 429,
             _ => false,
-        }
-    }
-
-    pub(crate) fn unknown_rule(id: &str, known: String) -> Self {
-        Self {
-            kind: ErrorKind::UnknownRule {
-                id: id.to_owned(),
-                known,
-            },
         }
     }
 

@@ -35,12 +35,11 @@
 //!   are its own.
 #![deny(missing_docs)]
 
-mod catalog;
+pub mod catalog;
 mod check;
 mod config;
 mod documented;
 mod error;
-mod finding;
 mod loki;
 mod model;
 mod names;
@@ -54,17 +53,19 @@ mod slo_live;
 mod template;
 mod validity;
 
+pub use busflow_diag::{
+    Catalog, Finding, Rule, RuleKind as CheckKind, Severity, Span, UnknownRule,
+};
 /// Timeouts and the https-only rule every HTTP client of this crate takes.
 pub use busflow_http::{HttpSettings, InsecureUrl};
 pub use busflow_yaml::Pos;
-pub use catalog::{RULES, Rule, RuleKind, Severity};
+pub use catalog::CATALOG;
 pub use check::{Checked, check_rule_dir, check_rule_file, check_rule_paths};
 pub use config::{Config, CustomMetrics};
 pub use documented::{
     DOCUMENTED_ALERTS, DocumentedAlert, check_documented, documented_alerts, generate,
 };
 pub use error::{Error, ErrorKind};
-pub use finding::Finding;
 pub use loki::{RETENTION_PERIOD, check_lifecycle, check_loki_config};
 pub use model::{
     Group, RuleDef, RuleFile, RuleKind as RuleType, Spanned, parse as parse_rule_file,

@@ -2,9 +2,10 @@
 //! retention with a 336 h period and a delete-request store, and no bucket
 //! lifecycle rule deletes chunks behind Loki's back ("chunk not found").
 
+use crate::catalog::OBS_009;
 use std::path::Path;
 
-use crate::finding::Finding;
+use crate::Finding;
 use crate::names::parse_duration;
 use busflow_yaml::{self as yaml, Node, Pos};
 
@@ -19,19 +20,19 @@ pub fn check_loki_config(path: &Path, text: &str) -> Vec<Finding> {
         Err(e) => {
             return vec![
                 Finding::new(
-                    "OBS-009",
+                    &OBS_009,
                     path,
                     e.pos,
                     format!("YAML syntax error: {}", e.message),
                 )
-                .help("fix the YAML syntax"),
+                .with_help("fix the YAML syntax"),
             ];
         }
     };
     let Some(root) = docs.first().filter(|r| r.as_map().is_some()) else {
         return vec![
-            Finding::new("OBS-009", path, top, "loki.yaml is empty or not a mapping")
-                .help("configure compactor and limits_config"),
+            Finding::new(&OBS_009, path, top, "loki.yaml is empty or not a mapping")
+                .with_help("configure compactor and limits_config"),
         ];
     };
     let mut out = Vec::new();
@@ -41,24 +42,24 @@ pub fn check_loki_config(path: &Path, text: &str) -> Vec<Finding> {
         Some(v) if v.as_str() == Some("true") => {}
         other => out.push(
             Finding::new(
-                "OBS-009",
+                &OBS_009,
                 path,
                 at(other.or(compactor)),
                 "compactor.retention_enabled is not true: Loki never deletes old chunks",
             )
-            .help("set compactor.retention_enabled: true"),
+            .with_help("set compactor.retention_enabled: true"),
         ),
     }
     match compactor.and_then(|c| c.get("delete_request_store")) {
         Some(v) if v.as_str().is_some_and(|s| !s.trim().is_empty()) => {}
         other => out.push(
             Finding::new(
-                "OBS-009",
+                &OBS_009,
                 path,
                 at(other.or(compactor)),
                 "compactor.delete_request_store is not set: retention (and deletes) need it",
             )
-            .help("set compactor.delete_request_store to the object store (e.g. s3)"),
+            .with_help("set compactor.delete_request_store to the object store (e.g. s3)"),
         ),
     }
     let limits = root.get("limits_config");
@@ -67,12 +68,12 @@ pub fn check_loki_config(path: &Path, text: &str) -> Vec<Finding> {
         Some(v) if v.as_str().and_then(parse_duration) == wanted => {}
         other => out.push(
             Finding::new(
-                "OBS-009",
+                &OBS_009,
                 path,
                 at(other.or(limits)),
                 format!("limits_config.retention_period is {}; documented: {RETENTION_PERIOD} (14 days)", other.and_then(Node::as_str).unwrap_or("unset")),
             )
-            .help(format!("set limits_config.retention_period: {RETENTION_PERIOD}")),
+            .with_help(format!("set limits_config.retention_period: {RETENTION_PERIOD}")),
         ),
     }
     out
@@ -92,8 +93,8 @@ pub fn check_lifecycle(path: &Path, text: &str, chunk_prefix: &str) -> Vec<Findi
         Ok(r) => r,
         Err(message) => {
             return vec![
-                Finding::new("OBS-009", path, Pos { line: 1, column: 1 }, message)
-                    .help("give the lifecycle configuration as S3 JSON or XML"),
+                Finding::new(&OBS_009, path, Pos { line: 1, column: 1 }, message)
+                    .with_help("give the lifecycle configuration as S3 JSON or XML"),
             ];
         }
     };
@@ -101,12 +102,12 @@ pub fn check_lifecycle(path: &Path, text: &str, chunk_prefix: &str) -> Vec<Findi
         .into_iter()
         .filter(|r| r.enabled && r.expires && (r.prefix.is_empty() || chunk_prefix.starts_with(&r.prefix) || r.prefix.starts_with(chunk_prefix)))
         .map(|r| {
-            Finding::new("OBS-009", path, r.pos, format!(
+            Finding::new(&OBS_009, path, r.pos, format!(
                 "lifecycle rule {:?} expires objects under {:?}, which holds Loki chunks: queries will hit \"chunk not found\"",
                 r.id,
                 if r.prefix.is_empty() { "the whole bucket" } else { r.prefix.as_str() }
             ))
-            .help("remove the rule; Loki's compactor deletes chunks (retention_enabled, retention_period)")
+            .with_help("remove the rule; Loki's compactor deletes chunks (retention_enabled, retention_period)")
         })
         .collect()
 }
@@ -213,7 +214,7 @@ mod tests {
             .replace("  delete_request_store: s3\n", "")
             .replace("336h", "744h");
         let found = check_loki_config(Path::new("loki.yaml"), &bad);
-        let lines: Vec<u32> = found.iter().map(|f| f.line).collect();
+        let lines: Vec<u32> = found.iter().map(|f| f.start.line).collect();
         // A missing key is reported where its block starts (the first key under `compactor:`).
         assert_eq!(lines, vec![3, 2, 5], "{found:?}");
         assert!(found[2].message.contains("744h"));
@@ -229,11 +230,14 @@ mod tests {
   {"ID": "old", "Status": "Disabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 30}}
 ]}"#;
         let found = check_lifecycle(Path::new("lifecycle.json"), json, "loki/");
-        assert_eq!(found.iter().map(|f| f.line).collect::<Vec<_>>(), vec![3]);
+        assert_eq!(
+            found.iter().map(|f| f.start.line).collect::<Vec<_>>(),
+            vec![3]
+        );
         let xml = "<LifecycleConfiguration>\n<Rule>\n<ID>all</ID>\n<Filter><Prefix></Prefix></Filter>\n<Status>Enabled</Status>\n<Expiration><Days>14</Days></Expiration>\n</Rule>\n</LifecycleConfiguration>\n";
         let found = check_lifecycle(Path::new("lifecycle.xml"), xml, "loki/");
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].line, 2);
+        assert_eq!(found[0].start.line, 2);
         assert!(found[0].message.contains("the whole bucket"));
         assert!(
             check_lifecycle(

@@ -4,9 +4,10 @@
 //! OBS-001 findings collected in one pass, as promtool's strict YAML decoding
 //! rejects them; what can be read is still modelled, so later checks run.
 
+use crate::catalog::OBS_001;
 use std::path::{Path, PathBuf};
 
-use crate::finding::Finding;
+use crate::Finding;
 use busflow_yaml::{self as yaml, Node, Pos, Value};
 
 /// A value with the position it was read from.
@@ -141,7 +142,7 @@ const RULE_FIELDS: &[&str] = &[
 impl ModelBuilder<'_> {
     fn report(&mut self, pos: Pos, message: impl Into<String>, help: &str) {
         self.findings
-            .push(Finding::new("OBS-001", self.path, pos, message).help(help));
+            .push(Finding::new(&OBS_001, self.path, pos, message).with_help(help));
     }
 
     fn file(&mut self, bytes: &[u8]) -> RuleFile {
@@ -462,7 +463,7 @@ mod tests {
             file,
             findings
                 .into_iter()
-                .map(|f| format!("{}:{} {}", f.line, f.column, f.message))
+                .map(|f| format!("{}:{} {}", f.start.line, f.start.column, f.message))
                 .collect(),
         )
     }
@@ -512,7 +513,7 @@ mod tests {
         assert_eq!(model("# nothing here\n").1, Vec::<String>::new());
         let (_, findings) = parse(Path::new("r.yml"), b"groups:\n  - name: \xff\n");
         assert_eq!(findings[0].message, "the file is not valid UTF-8");
-        assert_eq!((findings[0].line, findings[0].column), (2, 11));
+        assert_eq!((findings[0].start.line, findings[0].start.column), (2, 11));
         assert!(model("groups: [\n").1[0].contains("YAML syntax error"));
     }
 

@@ -1,10 +1,11 @@
 //! The team's rule policy: budgets on custom metrics (OBS-002, OBS-003),
 //! alert metadata (OBS-005) and the label policy (OBS-006).
 
+use crate::catalog::{OBS_002, OBS_003, OBS_005, OBS_006};
 use std::path::Path;
 
+use crate::Finding;
 use crate::config::{Config, LabelPolicy};
-use crate::finding::Finding;
 use crate::model::{RuleDef, RuleFile, RuleKind};
 use crate::promql::{Analyses, Analysis, MetricName};
 use crate::recorded::Recordings;
@@ -64,8 +65,8 @@ fn label_policy(
     for (k, _) in &rule.labels {
         if labels.is_forbidden(&k.value) {
             out.push(
-                Finding::new("OBS-006", path, k.pos, format!("{ctx} sets unbounded label `{}`", k.value))
-                    .help("drop the label: per-user, per-request, trace and URL values grow without bound; put them in logs or traces"),
+                Finding::new(&OBS_006, path, k.pos, format!("{ctx} sets unbounded label `{}`", k.value))
+                    .with_help("drop the label: per-user, per-request, trace and URL values grow without bound; put them in logs or traces"),
             );
         }
     }
@@ -76,12 +77,14 @@ fn label_policy(
         for l in g.labels.iter().filter(|l| labels.is_forbidden(l)) {
             out.push(
                 Finding::new(
-                    "OBS-006",
+                    &OBS_006,
                     path,
                     expr.pos,
                     format!("{ctx} aggregates `by ({l})`, an unbounded label"),
                 )
-                .help("aggregate by a bounded label (tenant_id, model_version, status) instead"),
+                .with_help(
+                    "aggregate by a bounded label (tenant_id, model_version, status) instead",
+                ),
             );
         }
     }
@@ -101,35 +104,37 @@ fn alert_metadata(
     {
         out.push(
             Finding::new(
-                "OBS-005",
+                &OBS_005,
                 path,
                 rule.pos,
                 format!("{ctx} has no `runbook_url` annotation"),
             )
-            .help("add annotations: runbook_url: <link to the runbook section for this alert>"),
+            .with_help(
+                "add annotations: runbook_url: <link to the runbook section for this alert>",
+            ),
         );
     }
     match rule.label("severity") {
         None => out.push(
             Finding::new(
-                "OBS-005",
+                &OBS_005,
                 path,
                 rule.pos,
                 format!("{ctx} has no `severity` label"),
             )
-            .help(format!(
+            .with_help(format!(
                 "add labels: severity: one of {}",
                 config.severities.join(", ")
             )),
         ),
         Some(s) if !config.severities.contains(&s.value) => out.push(
             Finding::new(
-                "OBS-005",
+                &OBS_005,
                 path,
                 s.pos,
                 format!("{ctx} has unknown severity `{}`", s.value),
             )
-            .help(format!("use one of {}", config.severities.join(", "))),
+            .with_help(format!("use one of {}", config.severities.join(", "))),
         ),
         Some(_) => {}
     }
@@ -171,7 +176,7 @@ fn budget(
     let Some(b) = rule.annotation(BUDGET_ANNOTATION) else {
         out.push(
             Finding::new(
-                "OBS-002",
+                &OBS_002,
                 path,
                 rule.pos,
                 format!(
@@ -179,7 +184,7 @@ fn budget(
                     custom.join(", ")
                 ),
             )
-            .help(format!(
+            .with_help(format!(
                 "add annotations: {BUDGET_ANNOTATION}: \"<max active series>\" (at most {})",
                 config.budget_cap()
             )),
@@ -189,7 +194,7 @@ fn budget(
     match b.value.trim().parse::<u64>() {
         Err(_) => out.push(
             Finding::new(
-                "OBS-002",
+                &OBS_002,
                 path,
                 b.pos,
                 format!(
@@ -197,11 +202,11 @@ fn budget(
                     b.value
                 ),
             )
-            .help("write the budget as a whole number of series, e.g. \"20000\""),
+            .with_help("write the budget as a whole number of series, e.g. \"20000\""),
         ),
         Ok(n) if n > config.budget_cap() => out.push(
             Finding::new(
-                "OBS-003",
+                &OBS_003,
                 path,
                 b.pos,
                 format!(
@@ -211,7 +216,7 @@ fn budget(
                     config.series_per_tenant
                 ),
             )
-            .help("lower the budget, or drop labels until the metric fits the cap"),
+            .with_help("lower the budget, or drop labels until the metric fits the cap"),
         ),
         Ok(_) => {}
     }

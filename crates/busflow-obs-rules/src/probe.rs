@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::catalog::Severity;
+use crate::Finding;
+use crate::Severity;
+use crate::catalog::OBS_004;
 use crate::config::Config;
 use crate::error::Error;
-use crate::finding::Finding;
 use crate::model::{RuleFile, RuleKind};
 use crate::policy::BUDGET_ANNOTATION;
 use crate::promql::{self, MetricName};
@@ -137,18 +138,18 @@ pub async fn probe(
         };
         if line.is_breach() {
             report.findings.push(
-                Finding::new("OBS-004", &file, pos, format!("`{metric}` has {series} active series, over the budget of {budget} declared by alert {alert:?}"))
-                    .help("find the label that grew (count by (label) of the metric), drop or bound it, or raise the budget within the cap"),
+                Finding::new(&OBS_004, &file, pos, format!("`{metric}` has {series} active series, over the budget of {budget} declared by alert {alert:?}"))
+                    .with_help("find the label that grew (count by (label) of the metric), drop or bound it, or raise the budget within the cap"),
             );
         }
         if budget > config.mimir_series_limit {
             report.findings.push(
-                Finding::new("OBS-004", &file, pos, format!(
+                Finding::new(&OBS_004, &file, pos, format!(
                     "budget {budget} for `{metric}` exceeds Mimir's per-metric series limit of {}; ingestion stops there first",
                     config.mimir_series_limit
                 ))
-                .severity(Severity::Warning)
-                .help("lower the budget to the limit, or raise max_global_series_per_metric for the tenant"),
+                .with_severity(Severity::Warning)
+                .with_help("lower the budget to the limit, or raise max_global_series_per_metric for the tenant"),
             );
         }
         report.lines.push(line);

@@ -8,9 +8,10 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use crate::catalog::Severity;
+use crate::Finding;
+use crate::Severity;
+use crate::catalog::OBS_008;
 use crate::error::Error;
-use crate::finding::Finding;
 use crate::series::PrometheusSource;
 use crate::slo::{BudgetStatus, Slo, budget_status};
 
@@ -194,7 +195,7 @@ pub fn findings(live: &[LiveSlo]) -> Vec<Finding> {
         if l.status.feature_freeze {
             out.push(
                 Finding::new(
-                    "OBS-008",
+                    &OBS_008,
                     &file,
                     at,
                     format!(
@@ -205,8 +206,8 @@ pub fn findings(live: &[LiveSlo]) -> Vec<Finding> {
                         l.status.consumed * 100.0
                     ),
                 )
-                .severity(Severity::Error)
-                .help("pause feature work on this service until the budget recovers; spend the time on reliability (the error budget policy)"),
+                .with_severity(Severity::Error)
+                .with_help("pause feature work on this service until the budget recovers; spend the time on reliability (the error budget policy)"),
             );
             continue;
         }
@@ -216,7 +217,7 @@ pub fn findings(live: &[LiveSlo]) -> Vec<Finding> {
             {
                 out.push(
                     Finding::new(
-                        "OBS-008",
+                        &OBS_008,
                         &file,
                         at,
                         format!(
@@ -226,8 +227,8 @@ pub fn findings(live: &[LiveSlo]) -> Vec<Finding> {
                             l.status.consumed * 100.0
                         ),
                     )
-                    .severity(Severity::Warning)
-                    .help("find what changed in the last hours (deploys, dependencies); at this rate the budget is gone within days"),
+                    .with_severity(Severity::Warning)
+                    .with_help("find what changed in the last hours (deploys, dependencies); at this rate the budget is gone within days"),
                 );
                 break;
             }
@@ -260,9 +261,9 @@ pub fn findings(live: &[LiveSlo]) -> Vec<Finding> {
                 )
             };
             out.push(
-                Finding::new("OBS-008", &file, at, message)
-                    .severity(Severity::Info)
-                    .help("nothing to do while the budget lasts; an SLI without data needs its metrics or its queries (`SliQueries`)"),
+                Finding::new(&OBS_008, &file, at, message)
+                    .with_severity(Severity::Info)
+                    .with_help("nothing to do while the budget lasts; an SLI without data needs its metrics or its queries (`SliQueries`)"),
             );
         }
     }

@@ -7,15 +7,16 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use crate::catalog::Severity;
-use crate::finding::Finding;
+use crate::Finding;
+use crate::catalog::OBS_001;
 use crate::model::{RuleDef, RuleFile, RuleKind, Spanned};
 use crate::names::{is_label_name, is_metric_name, parse_duration};
 use crate::promql::Analyses;
 use crate::template;
+use crate::{Rule, Severity};
 use busflow_yaml::Pos;
 
-const RULE: &str = "OBS-001";
+const RULE: &Rule = &OBS_001;
 
 /// promtool's way of naming a rule in messages (`group "g", rule 2, "Name"`),
 /// formatted only when a finding needs it.
@@ -50,7 +51,7 @@ pub fn check(file: &RuleFile, analyses: &Analyses<'_>) -> Vec<Finding> {
         if gname.is_empty() {
             out.push(
                 Finding::new(RULE, path, group.name.pos, "Groupname must not be empty")
-                    .help("give the group a `name`"),
+                    .with_help("give the group a `name`"),
             );
         } else if !seen_groups.insert(gname.as_str()) {
             out.push(
@@ -60,7 +61,7 @@ pub fn check(file: &RuleFile, analyses: &Analyses<'_>) -> Vec<Finding> {
                     group.name.pos,
                     format!("groupname: {gname:?} is repeated in the same file"),
                 )
-                .help("group names must be unique within a file; rename or merge the groups"),
+                .with_help("group names must be unique within a file; rename or merge the groups"),
             );
         }
         if let Some(iv) = &group.interval
@@ -78,7 +79,7 @@ pub fn check(file: &RuleFile, analyses: &Analyses<'_>) -> Vec<Finding> {
                     limit.pos,
                     format!("limit {:?} is not a non-negative integer", limit.value),
                 )
-                .help("write a whole number, or remove `limit`"),
+                .with_help("write a whole number, or remove `limit`"),
             );
         }
         let mut seen_rules: HashSet<RuleKey<'_>> = HashSet::new();
@@ -95,8 +96,8 @@ pub fn check(file: &RuleFile, analyses: &Analyses<'_>) -> Vec<Finding> {
             if !rule.name().is_empty() && !seen_rules.insert(key) {
                 out.push(
                     Finding::new(RULE, path, rule.pos, format!("{ctx}: duplicate rule (same name and labels as an earlier rule in the group)"))
-                        .severity(Severity::Warning)
-                        .help("remove the duplicate, or tell the rules apart by a label"),
+                        .with_severity(Severity::Warning)
+                        .with_help("remove the duplicate, or tell the rules apart by a label"),
                 );
             }
         }
@@ -111,7 +112,7 @@ fn duration_finding(path: &Path, value: &Spanned<String>, field: &str) -> Findin
         value.pos,
         format!("`{field}`: not a valid duration string: {:?}", value.value),
     )
-    .help("write a Prometheus duration such as 30s, 5m, 1h30m or 1d")
+    .with_help("write a Prometheus duration such as 30s, 5m, 1h30m or 1d")
 }
 
 fn check_rule(
@@ -124,7 +125,7 @@ fn check_rule(
     let record = rule.record.as_ref().filter(|r| !r.value.is_empty());
     let alert = rule.alert.as_ref().filter(|a| !a.value.is_empty());
     let push = |out: &mut Vec<Finding>, pos, message: String, help: &str| {
-        out.push(Finding::new(RULE, path, pos, message).help(help));
+        out.push(Finding::new(RULE, path, pos, message).with_help(help));
     };
     match (record, alert) {
         (Some(_), Some(_)) => push(
@@ -179,7 +180,7 @@ fn check_recording(
     if !is_metric_name(&name.value) {
         out.push(
             Finding::new(RULE, path, name.pos, format!("{ctx}: invalid recording rule name: {}", name.value))
-                .help("recording rule names are metric names: [a-zA-Z_:][a-zA-Z0-9_:]*, conventionally level:metric:operations"),
+                .with_help("recording rule names are metric names: [a-zA-Z_:][a-zA-Z0-9_:]*, conventionally level:metric:operations"),
         );
     }
     for (field, value) in [
@@ -194,7 +195,7 @@ fn check_recording(
                     v.pos,
                     format!("{ctx}: invalid field '{field}' in recording rule"),
                 )
-                .help(format!("remove `{field}`: only alerting rules wait")),
+                .with_help(format!("remove `{field}`: only alerting rules wait")),
             );
         }
     }
@@ -206,7 +207,7 @@ fn check_recording(
                 k.pos,
                 format!("{ctx}: invalid field 'annotations' in recording rule"),
             )
-            .help("remove `annotations`: only alerts carry them"),
+            .with_help("remove `annotations`: only alerts carry them"),
         );
     }
 }
@@ -232,7 +233,7 @@ fn check_names(path: &Path, rule: &RuleDef, ctx: &RuleCtx<'_>, out: &mut Vec<Fin
                     k.pos,
                     format!("{ctx}: invalid label name: {}", k.value),
                 )
-                .help("label names match [a-zA-Z_][a-zA-Z0-9_]* and are not __name__"),
+                .with_help("label names match [a-zA-Z_][a-zA-Z0-9_]* and are not __name__"),
             );
         }
     }
@@ -245,7 +246,7 @@ fn check_names(path: &Path, rule: &RuleDef, ctx: &RuleCtx<'_>, out: &mut Vec<Fin
                     k.pos,
                     format!("{ctx}: invalid annotation name: {}", k.value),
                 )
-                .help("annotation names match [a-zA-Z_][a-zA-Z0-9_]*"),
+                .with_help("annotation names match [a-zA-Z_][a-zA-Z0-9_]*"),
             );
         }
     }
@@ -263,7 +264,7 @@ fn check_templates(path: &Path, rule: &RuleDef, ctx: &RuleCtx<'_>, out: &mut Vec
                         template_pos(v, e.offset),
                         format!("{ctx}: {what} {:?}: template: {}", k.value, e.message),
                     )
-                    .help("fix the Go template; Prometheus defines $labels, $value, $externalLabels and $externalURL"),
+                    .with_help("fix the Go template; Prometheus defines $labels, $value, $externalLabels and $externalURL"),
                 );
             }
         }

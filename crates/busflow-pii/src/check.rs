@@ -1,34 +1,18 @@
 //! Static checks for preflight: the exclusions file (PII-003) and a
 //! Promtail configuration's redaction stages against the rule set (PII-005).
 
-use std::path::{Path, PathBuf};
+use crate::catalog::{PII_003, PII_005};
+use std::path::Path;
 
 use busflow_yaml::Node;
 
-use crate::catalog::Severity;
+use busflow_yaml::Pos;
+
+use crate::Finding;
 use crate::config::RedactorConfig;
 use crate::emit;
 use crate::error::ErrorKind;
 use crate::exclusions::Exclusions;
-
-/// A finding of a static check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    /// The clause: `PII-003`, `PII-005`.
-    pub rule_id: &'static str,
-    /// How serious it is.
-    pub severity: Severity,
-    /// What is wrong.
-    pub message: String,
-    /// The file.
-    pub file: PathBuf,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// How to fix it.
-    pub help: String,
-}
 
 /// PII-003: `pii-exclusions.yaml` must load; a file that does not is one
 /// finding at the entry that broke it.
@@ -40,15 +24,7 @@ pub fn check_exclusions(path: &Path, text: &str) -> Vec<Finding> {
                 ErrorKind::File { line, column, .. } => (*line, *column),
                 _ => (1, 1),
             };
-            vec![Finding {
-                rule_id: "PII-003",
-                severity: Severity::Error,
-                message: format!("the exclusions file does not load: {e}"),
-                file: path.to_owned(),
-                line,
-                column,
-                help: "each entry is a list item under a rule ID with exactly one of `literal`, `regex`, `key`, `preceded_by` (and optionally `name`, `reason`); regexes use Rust `regex` syntax and match the whole value".to_owned(),
-            }]
+            vec![Finding::new(&PII_003, path, Pos::new(line, column), format!("the exclusions file does not load: {e}")).with_help("each entry is a list item under a rule ID with exactly one of `literal`, `regex`, `key`, `preceded_by` (and optionally `name`, `reason`); regexes use Rust `regex` syntax and match the whole value")]
         }
     }
 }
@@ -78,15 +54,7 @@ pub fn check_promtail(path: &Path, text: &str, config: &RedactorConfig) -> Vec<F
     let docs = match busflow_yaml::parse(text) {
         Ok(docs) => docs,
         Err(e) => {
-            return vec![Finding {
-                rule_id: "PII-005",
-                severity: Severity::Error,
-                message: format!("this Promtail configuration is not valid YAML ({}), so its redaction stages cannot be checked", e.message),
-                file: path.to_owned(),
-                line: e.pos.line,
-                column: e.pos.column,
-                help: "fix the YAML syntax; the redaction stages come from `pii-redact --emit promtail`".to_owned(),
-            }];
+            return vec![Finding::new(&PII_005, path, e.pos, format!("this Promtail configuration is not valid YAML ({}), so its redaction stages cannot be checked", e.message)).with_help("fix the YAML syntax; the redaction stages come from `pii-redact --emit promtail`")];
         }
     };
     let mut blocks = Vec::new();
@@ -105,23 +73,15 @@ pub fn check_promtail(path: &Path, text: &str, config: &RedactorConfig) -> Vec<F
             if have.contains(&stage.expression.as_str()) {
                 continue;
             }
-            out.push(Finding {
-                rule_id: "PII-005",
-                severity: Severity::Error,
-                message: format!(
+            out.push(Finding::new(&PII_005, path, block.pos, format!(
                     "this pipeline lacks the redaction stage of {} ({}): its values reach Loki unredacted",
                     stage.detector.rule_id(),
                     stage.detector.name()
-                ),
-                file: path.to_owned(),
-                line: block.pos.line,
-                column: block.pos.column,
-                help: format!(
+                )).with_help(format!(
                     "add `- replace: {{expression: '{}', replace: '{}'}}`, or regenerate the block with `pii-redact --emit promtail`",
                     stage.expression.replace('\'', "''"),
                     stage.replace
-                ),
-            });
+                )));
         }
     }
     out
@@ -139,7 +99,7 @@ mod tests {
         );
         assert_eq!(found.len(), 1);
         assert_eq!(
-            (found[0].rule_id, found[0].line, found[0].column),
+            (found[0].rule_id, found[0].start.line, found[0].start.column),
             ("PII-003", 2, 13)
         );
         assert!(
@@ -180,7 +140,7 @@ mod tests {
         let found = check_promtail(Path::new("promtail.yaml"), partial, &config);
         assert_eq!(found.len(), emit::stages(&config).len());
         assert_eq!(
-            (found[0].rule_id, found[0].line, found[0].column),
+            (found[0].rule_id, found[0].start.line, found[0].start.column),
             ("PII-005", 4, 7)
         );
         assert!(check_promtail(Path::new("other.yaml"), "a: 1\n", &config).is_empty());

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::{Rule, catalog};
+
 /// A kind of personal data the engine finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
@@ -40,18 +42,23 @@ impl Detector {
         Detector::Secret,
     ];
 
+    /// The rule its redactions carry.
+    pub const fn rule(self) -> &'static Rule {
+        match self {
+            Detector::Card => &catalog::PII_001,
+            Detector::Email => &catalog::PII_002,
+            Detector::UrlPart => &catalog::PII_007,
+            Detector::Iban => &catalog::PIIX_001,
+            Detector::Ip => &catalog::PIIX_002,
+            Detector::Phone => &catalog::PIIX_003,
+            Detector::Token => &catalog::PIIX_004,
+            Detector::Secret => &catalog::PIIX_005,
+        }
+    }
+
     /// The rule ID its redactions carry.
     pub const fn rule_id(self) -> &'static str {
-        match self {
-            Detector::Card => "PII-001",
-            Detector::Email => "PII-002",
-            Detector::UrlPart => "PII-007",
-            Detector::Iban => "PIIX-001",
-            Detector::Ip => "PIIX-002",
-            Detector::Phone => "PIIX-003",
-            Detector::Token => "PIIX-004",
-            Detector::Secret => "PIIX-005",
-        }
+        self.rule().id
     }
 
     /// The replacement token's name: `[CARD]`, `[EMAIL]`.
@@ -107,7 +114,7 @@ mod tests {
     #[test]
     fn every_detector_is_a_catalogued_rule() {
         for d in Detector::ALL {
-            assert!(crate::Rule::find(d.rule_id()).is_ok(), "{d}");
+            assert_eq!(crate::CATALOG.find(d.rule_id()), Ok(d.rule()), "{d}");
             assert_eq!(Detector::parse(d.rule_id()), Some(d));
             assert_eq!(Detector::parse(d.name()), Some(d));
             assert_eq!(Detector::ALL[d.index()], d);

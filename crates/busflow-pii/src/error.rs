@@ -11,14 +11,6 @@ pub struct Error {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// A rule ID that is not in this crate's catalog.
-    #[error("unknown rule ID `{id}`; busflow-pii knows {known}")]
-    UnknownRule {
-        /// The ID asked for.
-        id: String,
-        /// The IDs the catalog has, comma-separated.
-        known: String,
-    },
     /// A rules or exclusions file that cannot be used, with the position
     /// and the rule the entry belongs to. Key material is never quoted.
     #[error("{}:{line}:{column}: {}{expected}", path.display(), rule.as_ref().map(|r| format!("{r}: ")).unwrap_or_default())]
@@ -48,15 +40,6 @@ impl Error {
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
-    }
-
-    pub(crate) fn unknown_rule(id: &str, known: String) -> Self {
-        Self {
-            kind: ErrorKind::UnknownRule {
-                id: id.to_owned(),
-                known,
-            },
-        }
     }
 
     pub(crate) fn file(

@@ -12,26 +12,27 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
 use crate::detector::Detector;
 use crate::engine::Redactor;
 use crate::tally::Tally;
 
-/// A UTC calendar day.
+/// A UTC calendar day (`jiff`'s civil date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct UtcDay {
-    days_since_epoch: i64,
-}
+pub struct UtcDay(Date);
 
 impl UtcDay {
-    /// The UTC day `at` falls on.
+    /// The UTC day `at` falls on (clamped to `jiff`'s years -9999 to 9999).
     pub fn of(at: SystemTime) -> Self {
-        let secs = match at.duration_since(UNIX_EPOCH) {
-            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-            Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
-        };
-        Self {
-            days_since_epoch: secs.div_euclid(86_400),
-        }
+        let at = Timestamp::try_from(at).unwrap_or(if at < UNIX_EPOCH {
+            Timestamp::MIN
+        } else {
+            Timestamp::MAX
+        });
+        Self(TimeZone::UTC.to_datetime(at).date())
     }
 
     /// Today, in UTC.
@@ -41,48 +42,25 @@ impl UtcDay {
 
     /// The day from its civil date; `None` if there is no such date.
     pub fn from_ymd(year: i64, month: u32, day: u32) -> Option<Self> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-            return None;
-        }
-        // Howard Hinnant's days_from_civil.
-        let y = if month <= 2 { year - 1 } else { year };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let m = i64::from(month);
-        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Some(Self {
-            days_since_epoch: era * 146_097 + doe - 719_468,
-        })
+        Date::new(
+            i16::try_from(year).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+        )
+        .ok()
+        .map(Self)
     }
 
     /// Year, month, day.
     pub fn ymd(self) -> (i64, u32, u32) {
-        let z = self.days_since_epoch + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
-        let month = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
-        (yoe + era * 400 + i64::from(month <= 2), month, day)
-    }
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+        let n = |v: i8| u32::try_from(v).unwrap_or(1);
+        (i64::from(self.0.year()), n(self.0.month()), n(self.0.day()))
     }
 }
 
 impl fmt::Display for UtcDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (y, m, d) = self.ymd();
-        write!(f, "{y:04}-{m:02}-{d:02}")
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -256,9 +234,9 @@ mod tests {
         }
         assert_eq!(
             UtcDay::from_ymd(1970, 1, 1)
-                .expect("epoch")
-                .days_since_epoch,
-            0
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("1970-01-01")
         );
         assert_eq!(UtcDay::from_ymd(2025, 2, 29), None);
         let at = UNIX_EPOCH + std::time::Duration::from_secs(1_763_856_000 + 86_399);

@@ -70,7 +70,7 @@
 
 mod boundary;
 mod card;
-mod catalog;
+pub mod catalog;
 mod check;
 mod config;
 mod decode;
@@ -97,8 +97,9 @@ mod token;
 mod url;
 mod yamlfile;
 
-pub use catalog::{RULES, Rule, RuleKind, Severity};
-pub use check::{Finding, check_exclusions, check_promtail};
+pub use busflow_diag::{Catalog, Finding, Rule, RuleKind, Severity, Span, UnknownRule};
+pub use catalog::CATALOG;
+pub use check::{check_exclusions, check_promtail};
 pub use config::{RedactorConfig, RuleSetting};
 pub use detector::Detector;
 pub use engine::{KeptBy, Mode, Outcome, Redaction, Redactor, Suppression};

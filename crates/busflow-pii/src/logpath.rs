@@ -10,13 +10,13 @@
 //! image or service called `pii-gateway`). The gateway's own logging is
 //! exempt.
 
+use crate::catalog::PIIX_006;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use busflow_yaml::{Node, Pos};
 
-use crate::catalog::Severity;
-use crate::check::Finding;
+use crate::Finding;
 
 struct Service<'a> {
     name: &'a str,
@@ -148,22 +148,14 @@ pub fn check_log_path(stacks: &[(&Path, &str)]) -> Vec<Finding> {
     }
     wrong
         .into_iter()
-        .map(|((file, pos), (what, names))| Finding {
-            rule_id: "PIIX-006",
-            severity: Severity::Error,
-            message: format!(
+        .map(|((file, pos), (what, names))| Finding::new(&PIIX_006, file, pos, format!(
                 "`loki-url` of {} ships logs {what}: their lines reach Loki unredacted",
                 names
                     .iter()
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
-            ),
-            file,
-            line: pos.line,
-            column: pos.column,
-            help: "run the pii-gateway service (examples/infra: `pii-gateway --upstream http://loki:3100`), publish its port for the Docker Loki driver, and point every `loki-url` at it instead of at Loki".to_owned(),
-        })
+            )).with_help("run the pii-gateway service (examples/infra: `pii-gateway --upstream http://loki:3100`), publish its port for the Docker Loki driver, and point every `loki-url` at it instead of at Loki"))
         .collect()
 }
 
@@ -182,7 +174,10 @@ mod tests {
         assert!(check_log_path(&[(app, APP), (obs, through)]).is_empty());
         let f = check_log_path(&[(app, APP), (obs, direct)]);
         assert_eq!(f.len(), 1, "one finding for the shared anchor: {f:?}");
-        assert_eq!((f[0].rule_id, f[0].line, f[0].column), ("PIIX-006", 7, 20));
+        assert_eq!(
+            (f[0].rule_id, f[0].start.line, f[0].start.column),
+            ("PIIX-006", 7, 20)
+        );
         assert!(
             f[0].message.contains("`api`, `web`")
                 && f[0].message.contains("Loki (`loki`) directly"),

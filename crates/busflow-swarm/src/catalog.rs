@@ -1,273 +1,77 @@
-//! The crate's rule catalog: one entry per contract clause it enforces.
+//! The crate's rule catalog: one constant per contract clause it enforces,
+//! declared with `busflow_diag::catalog!`.
 
-use crate::error::Error;
-
-/// How serious a finding is; ordered `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum Severity {
-    /// Worth knowing; never fails a run by default.
-    Info,
-    /// Should be fixed.
-    Warning,
-    /// Breaks the contract.
-    Error,
+busflow_diag::catalog! {
+    /// Every rule of this crate, in the order of `CONTRACTS.md`, then the
+    /// crate's own (`SWARMX-`).
+    pub static CATALOG: "busflow-swarm";
+    SWARM_TF_001 = "SWARM-TF-001", Error, Static,
+        "`manager_count` is validated to be odd";
+    SWARM_TF_002 = "SWARM-TF-002", Error, Static,
+        "`hetzner_location` is validated to `fsn1`";
+    SWARM_TF_003 = "SWARM-TF-003", Error, Static,
+        "managers share the install script; only manager 0 runs `swarm init`";
+    SWARM_TF_004 = "SWARM-TF-004", Error, Static,
+        "`null_resource.manager_join_token` fetches the manager token over SSH";
+    SWARM_TF_005 = "SWARM-TF-005", Error, Static,
+        "managers join manager 0 on its private IP, port 2377";
+    SWARM_TF_006 = "SWARM-TF-006", Error, Static,
+        "join provisioners fail loudly and print a `journalctl -u docker` tail";
+    SWARM_TF_007 = "SWARM-TF-007", Error, Static,
+        "each manager has its own SSH host key, indexed by `count.index`";
+    SWARM_TF_008 = "SWARM-TF-008", Error, Static,
+        "output `manager_host_keys` maps every manager to its fingerprint";
+    SWARM_TF_009 = "SWARM-TF-009", Error, Static,
+        "host-key checking is never disabled and every connection sets `host_key`";
+    SWARM_TF_010 = "SWARM-TF-010", Error, Static,
+        "one stateful worker labelled `tier = stateful` holds the data volume";
+    SWARM_TF_011 = "SWARM-TF-011", Error, Static,
+        "one observability worker, `tier = observability`, cpx21 or larger";
+    SWARM_TF_012 = "SWARM-TF-012", Error, Static,
+        "the ingress load balancer serves 80/443 with the `/healthz` check and label target";
+    SWARM_TF_013 = "SWARM-TF-013", Error, Static,
+        "every swarm node carries `busflow-swarm = \"true\"`";
+    SWARM_QUORUM_001 = "SWARM-QUORUM-001", Error, Action,
+        "quorum expansion above 50 tenants or a 99.5 % SLA";
+    SWARM_QUORUM_002 = "SWARM-QUORUM-002", Error, Action,
+        "shrinking managers carries the demote and leave runbook";
+    SWARM_COMPOSE_001 = "SWARM-COMPOSE-001", Error, Static,
+        "every service limits its memory";
+    SWARM_COMPOSE_002 = "SWARM-COMPOSE-002", Error, Static,
+        "every service reserves CPU";
+    SWARM_COMPOSE_003 = "SWARM-COMPOSE-003", Error, Static,
+        "application services log to Loki with the documented options";
+    SWARM_COMPOSE_004 = "SWARM-COMPOSE-004", Error, Static,
+        "observability services are placed on `tier == observability`";
+    SWARM_COMPOSE_005 = "SWARM-COMPOSE-005", Error, Static,
+        "stateful services are placed on `tier == stateful`, never on managers";
+    SWARM_COMPOSE_006 = "SWARM-COMPOSE-006", Error, Static,
+        "the exporter stays at 0 replicas until its DSN secret exists";
+    SWARM_COMPOSE_007 = "SWARM-COMPOSE-007", Error, Static,
+        "no plaintext secrets in `environment`";
+    SWARM_COMPOSE_008 = "SWARM-COMPOSE-008", Error, Static,
+        "no MinIO in production and every `S3_ENDPOINT` is HTTPS";
+    SWARM_COMPOSE_009 = "SWARM-COMPOSE-009", Error, Static,
+        "single-writer ingesters, two collectors, global promtail";
+    SWARM_COMPOSE_010 = "SWARM-COMPOSE-010", Error, Static,
+        "configs carry content-addressed names";
+    SWARM_COMPOSE_011 = "SWARM-COMPOSE-011", Error, Static,
+        "placement constraints use keys swarm knows";
+    SWARM_COMPOSE_012 = "SWARM-COMPOSE-012", Error, Static,
+        "the file is a valid v3 stack file";
+    SWARM_COMPOSE_013 = "SWARM-COMPOSE-013", Error, Static,
+        "stateful data volumes use a Hetzner volume driver";
+    SWARM_OPS_001 = "SWARM-OPS-001", Error, Action,
+        "weekly prune of images, containers and build cache older than 168 h";
+    SWARM_OPS_002 = "SWARM-OPS-002", Error, Action,
+        "drift from `terraform plan` opens an issue and posts to Slack, never applies";
+    SWARM_OPS_003 = "SWARM-OPS-003", Error, Action,
+        "a critical volume alert resizes online, capped at 100 GB, with a cooldown";
+    SWARM_OPS_004 = "SWARM-OPS-004", Error, Action,
+        "a secret swap is one full-spec service update";
+    SWARMX_001 = "SWARMX-001", Error, Static,
+        "every Terraform file of the module parses";
 }
-
-/// What a rule is checked against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RuleKind {
-    /// Files: Terraform, stack files, rule files, configuration.
-    Static,
-    /// A running service, through the crate's client.
-    Live,
-    /// Something the library does (and tests prove).
-    Action,
-}
-
-/// One rule: a contract clause with its ID, title and default severity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct Rule {
-    /// The clause ID from `CONTRACTS.md`, used verbatim (`SWARM-TF-001`).
-    pub id: &'static str,
-    /// What the rule holds, in a line.
-    pub title: &'static str,
-    /// The severity of its findings unless configured otherwise.
-    pub severity: Severity,
-    /// What it is checked against.
-    pub kind: RuleKind,
-}
-
-impl Rule {
-    const fn new(
-        id: &'static str,
-        title: &'static str,
-        severity: Severity,
-        kind: RuleKind,
-    ) -> Self {
-        Self {
-            id,
-            title,
-            severity,
-            kind,
-        }
-    }
-
-    /// The rule with this ID (exact, case-sensitive).
-    pub fn find(id: &str) -> Result<&'static Rule, Error> {
-        RULES.iter().find(|r| r.id == id).ok_or_else(|| {
-            Error::unknown_rule(
-                id,
-                RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", "),
-            )
-        })
-    }
-}
-
-/// Every rule of this crate, in the order of `CONTRACTS.md`, then the
-/// crate's own (`SWARMX-`).
-pub static RULES: &[Rule] = &[
-    Rule::new(
-        "SWARM-TF-001",
-        "`manager_count` is validated to be odd",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-002",
-        "`hetzner_location` is validated to `fsn1`",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-003",
-        "managers share the install script; only manager 0 runs `swarm init`",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-004",
-        "`null_resource.manager_join_token` fetches the manager token over SSH",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-005",
-        "managers join manager 0 on its private IP, port 2377",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-006",
-        "join provisioners fail loudly and print a `journalctl -u docker` tail",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-007",
-        "each manager has its own SSH host key, indexed by `count.index`",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-008",
-        "output `manager_host_keys` maps every manager to its fingerprint",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-009",
-        "host-key checking is never disabled and every connection sets `host_key`",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-010",
-        "one stateful worker labelled `tier = stateful` holds the data volume",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-011",
-        "one observability worker, `tier = observability`, cpx21 or larger",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-012",
-        "the ingress load balancer serves 80/443 with the `/healthz` check and label target",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-TF-013",
-        "every swarm node carries `busflow-swarm = \"true\"`",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-QUORUM-001",
-        "quorum expansion above 50 tenants or a 99.5 % SLA",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-QUORUM-002",
-        "shrinking managers carries the demote and leave runbook",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-001",
-        "every service limits its memory",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-002",
-        "every service reserves CPU",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-003",
-        "application services log to Loki with the documented options",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-004",
-        "observability services are placed on `tier == observability`",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-005",
-        "stateful services are placed on `tier == stateful`, never on managers",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-006",
-        "the exporter stays at 0 replicas until its DSN secret exists",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-007",
-        "no plaintext secrets in `environment`",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-008",
-        "no MinIO in production and every `S3_ENDPOINT` is HTTPS",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-009",
-        "single-writer ingesters, two collectors, global promtail",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-010",
-        "configs carry content-addressed names",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-011",
-        "placement constraints use keys swarm knows",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-012",
-        "the file is a valid v3 stack file",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-COMPOSE-013",
-        "stateful data volumes use a Hetzner volume driver",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "SWARM-OPS-001",
-        "weekly prune of images, containers and build cache older than 168 h",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "SWARM-OPS-002",
-        "drift from `terraform plan` opens an issue and posts to Slack, never applies",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "SWARM-OPS-003",
-        "a critical volume alert resizes online, capped at 100 GB, with a cooldown",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "SWARM-OPS-004",
-        "a secret swap is one full-spec service update",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "SWARMX-001",
-        "every Terraform file of the module parses",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-];
 
 #[cfg(test)]
 mod tests {
@@ -276,7 +80,8 @@ mod tests {
     #[test]
     fn the_catalog_is_exactly_the_contract_section() {
         let contract = testkit::clause_ids(&["SWARM-"]).expect("CONTRACTS.md");
-        let ours: Vec<&str> = RULES
+        let ours: Vec<&str> = CATALOG
+            .rules()
             .iter()
             .map(|r| r.id)
             .filter(|id| id.starts_with("SWARM-"))
@@ -286,12 +91,13 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_titles_present() {
-        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        let mut ids: Vec<&str> = CATALOG.rules().iter().map(|r| r.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), RULES.len(), "duplicate rule IDs");
+        assert_eq!(ids.len(), CATALOG.rules().len(), "duplicate rule IDs");
         assert!(
-            RULES
+            CATALOG
+                .rules()
                 .iter()
                 .all(|r| !r.title.is_empty() && !r.title.ends_with('.'))
         );
@@ -300,10 +106,12 @@ mod tests {
     #[test]
     fn an_unknown_id_is_an_error_naming_it() {
         assert_eq!(
-            Rule::find("SWARM-TF-001").map(|r| r.id).ok(),
+            CATALOG.find("SWARM-TF-001").map(|r| r.id).ok(),
             Some("SWARM-TF-001")
         );
-        let err = Rule::find("swarm-tf-001").expect_err("IDs are case-sensitive");
+        let err = CATALOG
+            .find("swarm-tf-001")
+            .expect_err("IDs are case-sensitive");
         assert!(err.to_string().contains("`swarm-tf-001`"), "{err}");
         assert!(err.to_string().contains("SWARM-TF-001"), "{err}");
     }

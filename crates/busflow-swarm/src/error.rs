@@ -9,14 +9,6 @@ pub struct Error {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// A rule ID that is not in this crate's catalog.
-    #[error("unknown rule ID `{id}`; busflow-swarm knows {known}")]
-    UnknownRule {
-        /// The ID asked for.
-        id: String,
-        /// The IDs the catalog has, comma-separated.
-        known: String,
-    },
     /// A file or folder could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Io {
@@ -99,14 +91,5 @@ impl Error {
 
     pub(crate) fn new(kind: ErrorKind) -> Self {
         Self { kind }
-    }
-
-    pub(crate) fn unknown_rule(id: &str, known: String) -> Self {
-        Self {
-            kind: ErrorKind::UnknownRule {
-                id: id.to_owned(),
-                known,
-            },
-        }
     }
 }

@@ -1,23 +1,24 @@
 //! busflow-swarm: the Swarm-on-Hetzner topology, its Terraform module and stack files, and the Docker Engine operations on it.
 //!
 //! The clauses this crate enforces are those of `CONTRACTS.md` whose IDs
-//! start with `SWARM-`. Each is a [`Rule`] in [`RULES`], the crate's
-//! catalog, so that users can select, silence and document rules by ID.
+//! start with `SWARM-`. Each is a [`Rule`] constant in [`catalog`], and all
+//! of them are [`CATALOG`], so that users can select, silence and document
+//! rules by ID. Findings are `busflow-diag`'s, the same type every busflow
+//! crate reports.
 //!
 //! ```
-//! use busflow_swarm::{Rule, Severity};
+//! use busflow_swarm::{CATALOG, Severity, catalog::SWARM_TF_001};
 //!
-//! let rule = Rule::find("SWARM-TF-001")?;
-//! assert_eq!(rule.id, "SWARM-TF-001");
+//! let rule = CATALOG.find("SWARM-TF-001")?;
+//! assert_eq!(rule, &SWARM_TF_001);
 //! assert!(rule.severity >= Severity::Info);
-//! assert!(Rule::find("NO-SUCH-001").is_err());
-//! # Ok::<(), busflow_swarm::Error>(())
+//! assert!(CATALOG.find("NO-SUCH-001").is_err());
+//! # Ok::<(), busflow_swarm::UnknownRule>(())
 //! ```
 #![deny(missing_docs)]
 
-mod catalog;
+pub mod catalog;
 mod error;
-mod finding;
 pub mod hetzner;
 pub mod ops;
 pub mod quorum;
@@ -28,14 +29,14 @@ mod source {
 pub mod stack;
 pub mod tf;
 
+pub use busflow_diag::{Catalog, Finding, Rule, RuleKind, Severity, Span, UnknownRule};
 /// Timeouts and the https-only rule every HTTP client of this crate takes.
 pub use busflow_http::{HttpSettings, InsecureUrl};
-pub use catalog::{RULES, Rule, RuleKind, Severity};
+pub use catalog::CATALOG;
 pub use error::{Error, ErrorKind};
-pub use finding::Finding;
 pub use quorum::{QuorumPlan, RunbookStep, Threshold, Topology};
 pub use source::Pos;
-pub use stack::{Role, StackContract, check_stack};
+pub use stack::{Role, StackContract, StackFile, check_stack};
 pub use tf::check_module;
 pub use tf::cluster::Cluster;
 pub use tf::contract::TfContract;

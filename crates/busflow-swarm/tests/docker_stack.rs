@@ -54,7 +54,7 @@ fn busflow_refuses(name: &str, text: &str) -> Option<String> {
     let refusals: Vec<String> = findings
         .iter()
         .filter(|f| f.rule_id == "SWARM-COMPOSE-012")
-        .map(|f| format!("{}:{}: {}", f.line, f.column, f.message))
+        .map(|f| format!("{}:{}: {}", f.start.line, f.start.column, f.message))
         .collect();
     (!refusals.is_empty()).then(|| refusals.join("; "))
 }

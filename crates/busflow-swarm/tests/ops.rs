@@ -415,7 +415,7 @@ async fn swarm_compose_006_references_the_swarm_lacks_are_found_before_a_deploy(
     let found = missing_references(&api, path, text, "obs")
         .await
         .expect("lists");
-    let got: Vec<(&str, u32)> = found.iter().map(|f| (f.rule_id, f.line)).collect();
+    let got: Vec<(&str, u32)> = found.iter().map(|f| (f.rule_id, f.start.line)).collect();
     assert_eq!(
         got,
         [("SWARM-COMPOSE-006", 5), ("SWARM-COMPOSE-006", 9)],

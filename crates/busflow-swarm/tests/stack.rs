@@ -97,7 +97,7 @@ fn swarm_compose_012_what_the_schema_refuses_is_found_with_its_line() {
         .collect();
     assert!(!f.is_empty());
     // The value came in through the `&app-deploy` anchor: the finding is where it was written.
-    assert_eq!(f[0].line, line_of(&text, "cpus: 0.25"));
+    assert_eq!(f[0].start.line, line_of(&text, "cpus: 0.25"));
     let (f, text) = mutated(
         PROD,
         "    image: redis:7.4\n",
@@ -105,7 +105,7 @@ fn swarm_compose_012_what_the_schema_refuses_is_found_with_its_line() {
     );
     assert!(!schema_errors(&text).is_empty());
     let f = only(&f, "SWARM-COMPOSE-012");
-    assert_eq!(f[0].line, line_of(&text, "mem_limit"));
+    assert_eq!(f[0].start.line, line_of(&text, "mem_limit"));
     assert!(f[0].help.contains("deploy.resources.limits.memory"));
     let f = check(PROD, "services:\n  a: [\n");
     assert_eq!(only(&f, "SWARM-COMPOSE-012").len(), 1);
@@ -120,14 +120,14 @@ fn swarm_compose_001_002_a_service_without_limits_is_found_at_its_name() {
     );
     let rules: Vec<&str> = f.iter().map(|f| f.rule_id).collect();
     assert_eq!(rules, ["SWARM-COMPOSE-001", "SWARM-COMPOSE-002"], "{f:#?}");
-    assert!(f.iter().all(|x| x.line == line_of(&text, "  n8n:")));
+    assert!(f.iter().all(|x| x.start.line == line_of(&text, "  n8n:")));
     // No valid limit (SWARM-COMPOSE-001), and a size docker cannot read, so
     // the file does not deploy (SWARM-COMPOSE-012), both where it is written.
     let (f, text) = mutated(PROD, "memory: 768M", "memory: 768Q");
     let rules: Vec<&str> = f.iter().map(|f| f.rule_id).collect();
     assert_eq!(rules, ["SWARM-COMPOSE-001", "SWARM-COMPOSE-012"], "{f:#?}");
     assert!(f[0].message.contains("not a size unit"));
-    assert!(f.iter().all(|x| x.line == line_of(&text, "768Q")));
+    assert!(f.iter().all(|x| x.start.line == line_of(&text, "768Q")));
 }
 
 #[test]
@@ -141,7 +141,8 @@ fn swarm_compose_003_loki_logging_without_the_documented_labels_is_found() {
     let f = only(&f, "SWARM-COMPOSE-003");
     assert_eq!(f.len(), 6);
     assert!(
-        f.iter().all(|x| x.line == line_of(&text, "    loki-url:")),
+        f.iter()
+            .all(|x| x.start.line == line_of(&text, "    loki-url:")),
         "{f:#?}"
     );
     let (f, _) = mutated(
@@ -160,7 +161,7 @@ fn swarm_compose_004_an_unplaced_observability_service_is_found() {
         "  tempo:\n    image: grafana/tempo:2.6.0\n    deploy:\n      replicas: 1\n",
     );
     let f = only(&f, "SWARM-COMPOSE-004");
-    assert_eq!(f[0].line, line_of(&text, "  tempo:"));
+    assert_eq!(f[0].start.line, line_of(&text, "  tempo:"));
 }
 
 #[test]
@@ -172,7 +173,7 @@ fn swarm_compose_005_a_stateful_service_on_managers_is_found() {
     );
     let f = only(&f, "SWARM-COMPOSE-005");
     assert_eq!(f.len(), 2, "{f:#?}");
-    assert!(f.iter().any(|x| x.line
+    assert!(f.iter().any(|x| x.start.line
         == line_of(
             &text,
             "- node.role == manager\n      resources:\n        limits:\n          memory: 512M"
@@ -188,7 +189,7 @@ fn swarm_compose_006_the_exporter_runs_only_when_its_secret_exists() {
     );
     let f = only(&f, "SWARM-COMPOSE-006");
     assert_eq!(
-        f[0].line,
+        f[0].start.line,
         line_of(
             &text,
             "replicas: 1\n      placement: *obs-placement\n      resources:\n        limits:\n          memory: 128M"
@@ -209,7 +210,7 @@ fn swarm_compose_007_plaintext_secrets_and_dsns_in_environment_are_found() {
         "      POSTGRES_PASSWORD: hunter2\n",
     );
     let f = only(&f, "SWARM-COMPOSE-007");
-    assert_eq!(f[0].line, line_of(&text, "POSTGRES_PASSWORD:"));
+    assert_eq!(f[0].start.line, line_of(&text, "POSTGRES_PASSWORD:"));
     assert!(
         !f[0].message.contains("hunter2"),
         "the value never reaches the finding"
@@ -237,7 +238,7 @@ fn swarm_compose_008_minio_and_plain_http_s3_in_production_are_found() {
         "http://minio:9000",
     );
     assert_eq!(
-        only(&f, "SWARM-COMPOSE-008")[0].line,
+        only(&f, "SWARM-COMPOSE-008")[0].start.line,
         line_of(&text, "S3_ENDPOINT")
     );
     let (f, _) = mutated(
@@ -265,7 +266,7 @@ fn swarm_compose_009_two_loki_writers_one_collector_and_a_replicated_promtail_ar
     let _ = only(&f, "SWARM-COMPOSE-009");
     let (f, text) = mutated(OBS, "      mode: global\n", "      mode: replicated\n");
     assert_eq!(
-        only(&f, "SWARM-COMPOSE-009")[0].line,
+        only(&f, "SWARM-COMPOSE-009")[0].start.line,
         line_of(&text, "mode: replicated")
     );
 }
@@ -278,7 +279,7 @@ fn swarm_compose_010_a_config_without_a_versioned_name_is_found() {
         "    name: otel_config\n",
     );
     assert_eq!(
-        only(&f, "SWARM-COMPOSE-010")[0].line,
+        only(&f, "SWARM-COMPOSE-010")[0].start.line,
         line_of(&text, "name: otel_config\n")
     );
     for versioned in ["otel_config_v3", "otel_config_5f2a9c1"] {
@@ -299,8 +300,8 @@ fn swarm_compose_011_node_label_singular_never_matches_and_is_found() {
         .filter(|f| f.rule_id == "SWARM-COMPOSE-011")
         .collect();
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0].line, line_of(&text, "node.label.tier"));
-    assert_eq!(f[0].column, 13);
+    assert_eq!(f[0].start.line, line_of(&text, "node.label.tier"));
+    assert_eq!(f[0].start.column, 13);
     let (f, _) = mutated(PROD, "node.role == manager", "node.role = manager");
     let _ = only(&f, "SWARM-COMPOSE-011");
 }
@@ -313,7 +314,7 @@ fn swarm_compose_013_a_local_volume_for_postgres_is_found() {
         "  pgdata:\n    driver: local\n",
     );
     let f = only(&f, "SWARM-COMPOSE-013");
-    assert_eq!(f[0].line, line_of(&text, "driver: local"));
+    assert_eq!(f[0].start.line, line_of(&text, "driver: local"));
     assert!(f[0].message.contains("manual"));
 }
 
@@ -358,7 +359,9 @@ fn swarm_compose_012_what_docker_refuses_is_found_where_it_was_written() {
         .collect();
     assert!(!schema.is_empty(), "{f:#?}");
     assert!(
-        schema.iter().all(|x| x.line == line_of(&text, "memroy")),
+        schema
+            .iter()
+            .all(|x| x.start.line == line_of(&text, "memroy")),
         "{schema:#?}"
     );
     assert!(
@@ -376,7 +379,7 @@ fn swarm_compose_012_what_docker_refuses_is_found_where_it_was_written() {
         .filter(|f| f.rule_id == "SWARM-COMPOSE-012")
         .collect();
     assert_eq!(f.len(), 1, "{f:#?}");
-    assert_eq!(f[0].line, line_of(&text, "replicas: two"));
+    assert_eq!(f[0].start.line, line_of(&text, "replicas: two"));
     assert!(
         f[0].message
             .contains("must be an integer, not a string (`two`)"),

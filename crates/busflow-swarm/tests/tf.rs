@@ -62,7 +62,7 @@ fn only(findings: &[Finding], rule: &str) -> Vec<(u32, String)> {
     assert!(!findings.is_empty(), "expected a {rule} finding, got none");
     findings
         .iter()
-        .map(|f| (f.line, f.message.clone()))
+        .map(|f| (f.start.line, f.message.clone()))
         .collect()
 }
 
@@ -276,11 +276,11 @@ fn swarm_tf_009_every_spelling_of_disabled_checking_is_found() {
         let got = only(&f, "SWARM-TF-009");
         assert_eq!(got.len(), 1, "{spelling}: {got:?}");
         assert_eq!(
-            f[0].line,
+            f[0].start.line,
             line_of("main.tf", "cloud-init status --wait"),
             "{spelling}"
         );
-        assert_eq!(f[0].column, col, "{spelling}");
+        assert_eq!(f[0].start.column, col, "{spelling}");
     }
     // In a heredoc local too; but a comment is not a command.
     let f = mutated(
@@ -396,7 +396,7 @@ fn swarmx_001_a_file_that_does_not_parse_is_a_finding_with_its_position() {
     let broken: Vec<&Finding> = f.iter().filter(|f| f.rule_id == "SWARMX-001").collect();
     assert_eq!(broken.len(), 1, "{f:#?}");
     assert_eq!(broken[0].file, Path::new("broken.tf"));
-    assert_eq!(broken[0].line, 2);
+    assert_eq!(broken[0].start.line, 2);
 }
 
 #[test]

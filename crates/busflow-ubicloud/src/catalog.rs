@@ -1,171 +1,43 @@
-//! The crate's rule catalog: one entry per contract clause it enforces.
+//! The crate's rule catalog: one constant per contract clause it enforces,
+//! declared with `busflow_diag::catalog!`.
 
-use crate::error::Error;
-
-/// How serious a finding is; ordered `Info < Warning < Error`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum Severity {
-    /// Worth knowing; never fails a run by default.
-    Info,
-    /// Should be fixed.
-    Warning,
-    /// Breaks the contract.
-    Error,
+busflow_diag::catalog! {
+    /// Every rule of this crate, in the order of `CONTRACTS.md`, then the
+    /// crate's own (`UBIX-`).
+    pub static CATALOG: "busflow-ubicloud";
+    UBI_TF_001 = "UBI-TF-001", Error, Static,
+        "module variables have their types, defaults and validations";
+    UBI_TF_002 = "UBI-TF-002", Error, Static,
+        "the module declares the instance, firewall rules and metric destination";
+    UBI_TF_003 = "UBI-TF-003", Error, Static,
+        "connection outputs are sensitive and `instance_fqdn` exists";
+    UBI_TF_004 = "UBI-TF-004", Error, Static,
+        "the provider is `ubicloud/ubicloud ~> 0.3` on the project variable";
+    UBI_CUT_001 = "UBI-CUT-001", Error, Action,
+        "the cutover triggers above 50 tenants or a 99.5 % SLA";
+    UBI_CUT_002 = "UBI-CUT-002", Error, Action,
+        "reader and writer secrets flip in one service update";
+    UBI_CUT_003 = "UBI-CUT-003", Error, Action,
+        "hydration aborts when replication lag does not converge in 60 min";
+    UBI_CUT_004 = "UBI-CUT-004", Error, Action,
+        "the final pre-cutover dump is pinned for 30 days";
+    UBI_CUT_005 = "UBI-CUT-005", Error, Action,
+        "client connections retry with backoff and jitter";
+    UBI_CUT_006 = "UBI-CUT-006", Error, Action,
+        "connection strings use `sslmode=verify-full` with the instance CA";
+    UBI_CUT_007 = "UBI-CUT-007", Error, Static,
+        "production applies run in the `terraform-prod` concurrency group";
+    UBI_CUT_008 = "UBI-CUT-008", Error, Action,
+        "p99 above twice the baseline for 10 min rolls back";
+    UBI_CUT_009 = "UBI-CUT-009", Info, Action,
+        "the 72 h parallel run's cost is reported for sign-off";
+    UBI_CUT_010 = "UBI-CUT-010", Error, Action,
+        "only the database reader and writer secrets change";
+    UBI_CUT_011 = "UBI-CUT-011", Error, Static,
+        "the instance runs in Falkenstein (`eu-central-h1`)";
+    UBIX_001 = "UBIX-001", Error, Static,
+        "every Terraform file of the module parses";
 }
-
-/// What a rule is checked against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum RuleKind {
-    /// Files: Terraform, stack files, rule files, configuration.
-    Static,
-    /// A running service, through the crate's client.
-    Live,
-    /// Something the library does (and tests prove).
-    Action,
-}
-
-/// One rule: a contract clause with its ID, title and default severity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub struct Rule {
-    /// The clause ID from `CONTRACTS.md`, used verbatim (`UBI-TF-001`).
-    pub id: &'static str,
-    /// What the rule holds, in a line.
-    pub title: &'static str,
-    /// The severity of its findings unless configured otherwise.
-    pub severity: Severity,
-    /// What it is checked against.
-    pub kind: RuleKind,
-}
-
-impl Rule {
-    const fn new(
-        id: &'static str,
-        title: &'static str,
-        severity: Severity,
-        kind: RuleKind,
-    ) -> Self {
-        Self {
-            id,
-            title,
-            severity,
-            kind,
-        }
-    }
-
-    /// The rule with this ID (exact, case-sensitive).
-    pub fn find(id: &str) -> Result<&'static Rule, Error> {
-        RULES.iter().find(|r| r.id == id).ok_or_else(|| {
-            Error::unknown_rule(
-                id,
-                RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", "),
-            )
-        })
-    }
-}
-
-/// Every rule of this crate, in the order of `CONTRACTS.md`, then the
-/// crate's own (`UBIX-`).
-pub static RULES: &[Rule] = &[
-    Rule::new(
-        "UBI-TF-001",
-        "module variables have their types, defaults and validations",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "UBI-TF-002",
-        "the module declares the instance, firewall rules and metric destination",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "UBI-TF-003",
-        "connection outputs are sensitive and `instance_fqdn` exists",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "UBI-TF-004",
-        "the provider is `ubicloud/ubicloud ~> 0.3` on the project variable",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "UBI-CUT-001",
-        "the cutover triggers above 50 tenants or a 99.5 % SLA",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "UBI-CUT-002",
-        "reader and writer secrets flip in one service update",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "UBI-CUT-003",
-        "hydration aborts when replication lag does not converge in 60 min",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "UBI-CUT-004",
-        "the final pre-cutover dump is pinned for 30 days",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "UBI-CUT-005",
-        "client connections retry with backoff and jitter",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "UBI-CUT-006",
-        "connection strings use `sslmode=verify-full` with the instance CA",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "UBI-CUT-007",
-        "production applies run in the `terraform-prod` concurrency group",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "UBI-CUT-008",
-        "p99 above twice the baseline for 10 min rolls back",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "UBI-CUT-009",
-        "the 72 h parallel run's cost is reported for sign-off",
-        Severity::Info,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "UBI-CUT-010",
-        "only the database reader and writer secrets change",
-        Severity::Error,
-        RuleKind::Action,
-    ),
-    Rule::new(
-        "UBI-CUT-011",
-        "the instance runs in Falkenstein (`eu-central-h1`)",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-    Rule::new(
-        "UBIX-001",
-        "every Terraform file of the module parses",
-        Severity::Error,
-        RuleKind::Static,
-    ),
-];
 
 #[cfg(test)]
 mod tests {
@@ -174,7 +46,8 @@ mod tests {
     #[test]
     fn the_catalog_is_exactly_the_contract_section() {
         let contract = testkit::clause_ids(&["UBI-"]).expect("CONTRACTS.md");
-        let ours: Vec<&str> = RULES
+        let ours: Vec<&str> = CATALOG
+            .rules()
             .iter()
             .map(|r| r.id)
             .filter(|id| id.starts_with("UBI-"))
@@ -184,12 +57,13 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_titles_present() {
-        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        let mut ids: Vec<&str> = CATALOG.rules().iter().map(|r| r.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), RULES.len(), "duplicate rule IDs");
+        assert_eq!(ids.len(), CATALOG.rules().len(), "duplicate rule IDs");
         assert!(
-            RULES
+            CATALOG
+                .rules()
                 .iter()
                 .all(|r| !r.title.is_empty() && !r.title.ends_with('.'))
         );
@@ -198,10 +72,12 @@ mod tests {
     #[test]
     fn an_unknown_id_is_an_error_naming_it() {
         assert_eq!(
-            Rule::find("UBI-TF-001").map(|r| r.id).ok(),
+            CATALOG.find("UBI-TF-001").map(|r| r.id).ok(),
             Some("UBI-TF-001")
         );
-        let err = Rule::find("ubi-tf-001").expect_err("IDs are case-sensitive");
+        let err = CATALOG
+            .find("ubi-tf-001")
+            .expect_err("IDs are case-sensitive");
         assert!(err.to_string().contains("`ubi-tf-001`"), "{err}");
         assert!(err.to_string().contains("UBI-TF-001"), "{err}");
     }

@@ -10,14 +10,6 @@ pub struct Error {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// A rule ID that is not in this crate's catalog.
-    #[error("unknown rule ID `{id}`; busflow-ubicloud knows {known}")]
-    UnknownRule {
-        /// The ID asked for.
-        id: String,
-        /// The IDs the catalog has, comma-separated.
-        known: String,
-    },
     /// The Ubicloud API refused or failed a request.
     #[error("ubicloud: {operation}: {message}")]
     Api {
@@ -84,15 +76,6 @@ impl Error {
             kind: ErrorKind::Api {
                 operation: operation.to_owned(),
                 message: message.into(),
-            },
-        }
-    }
-
-    pub(crate) fn unknown_rule(id: &str, known: String) -> Self {
-        Self {
-            kind: ErrorKind::UnknownRule {
-                id: id.to_owned(),
-                known,
             },
         }
     }

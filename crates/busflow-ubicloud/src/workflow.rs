@@ -3,13 +3,15 @@
 //! two pipelines never write the remote state at once and a queued apply
 //! never kills a running one.
 
+use crate::Rule;
+use crate::catalog::UBI_CUT_007;
 use std::path::Path;
 
 use busflow_yaml::Node;
 
-use crate::finding::Finding;
+use crate::Finding;
 
-const RULE: &str = "UBI-CUT-007";
+const RULE: &Rule = &UBI_CUT_007;
 const HELP: &str = "add `concurrency: { group: terraform-prod, cancel-in-progress: false }` to the workflow (or to the job that applies)";
 
 fn pos(n: &Node) -> busflow_hcl::Pos {
@@ -50,16 +52,18 @@ pub fn check_workflow(path: &Path, text: &str) -> Vec<Finding> {
     let docs = match busflow_yaml::parse(text) {
         Ok(d) => d,
         Err(e) => {
-            return vec![Finding::new(
-                RULE,
-                path,
-                busflow_hcl::Pos {
-                    line: e.pos.line,
-                    column: e.pos.column,
-                },
-                format!("the workflow is not YAML: {}", e.message),
-                HELP,
-            )];
+            return vec![
+                Finding::new(
+                    RULE,
+                    path,
+                    busflow_hcl::Pos {
+                        line: e.pos.line,
+                        column: e.pos.column,
+                    },
+                    format!("the workflow is not YAML: {}", e.message),
+                )
+                .with_help(HELP),
+            ];
         }
     };
     let Some(root) = docs.first() else {
@@ -68,7 +72,7 @@ pub fn check_workflow(path: &Path, text: &str) -> Vec<Finding> {
     if let Some(c) = root.get("concurrency") {
         return guarded(c)
             .err()
-            .map(|why| Finding::new(RULE, path, pos(c), why, HELP))
+            .map(|why| Finding::new(RULE, path, pos(c), why).with_help(HELP))
             .into_iter()
             .collect();
     }
@@ -89,18 +93,20 @@ pub fn check_workflow(path: &Path, text: &str) -> Vec<Finding> {
             Some(c) => out.extend(
                 guarded(c)
                     .err()
-                    .map(|why| Finding::new(RULE, path, pos(c), why, HELP)),
+                    .map(|why| Finding::new(RULE, path, pos(c), why).with_help(HELP)),
             ),
-            None => out.push(Finding::new(
-                RULE,
-                path,
-                pos(name),
-                format!(
-                    "job `{}` applies Terraform without a concurrency group",
-                    name.as_str().unwrap_or_default()
-                ),
-                HELP,
-            )),
+            None => out.push(
+                Finding::new(
+                    RULE,
+                    path,
+                    pos(name),
+                    format!(
+                        "job `{}` applies Terraform without a concurrency group",
+                        name.as_str().unwrap_or_default()
+                    ),
+                )
+                .with_help(HELP),
+            ),
         }
     }
     out
@@ -118,14 +124,17 @@ mod tests {
         assert!(check_workflow(p, GOOD).is_empty());
         let cancelling = GOOD.replace("cancel-in-progress: false", "cancel-in-progress: true");
         let f = check_workflow(p, &cancelling);
-        assert_eq!((f.len(), f[0].rule_id, f[0].line), (1, "UBI-CUT-007", 5));
+        assert_eq!(
+            (f.len(), f[0].rule_id, f[0].start.line),
+            (1, "UBI-CUT-007", 5)
+        );
         assert!(f[0].message.contains("kill an apply"));
         let none = GOOD.replace(
             "concurrency:\n  group: terraform-prod\n  cancel-in-progress: false\n",
             "",
         );
         let f = check_workflow(p, &none);
-        assert_eq!((f.len(), f[0].line), (1, 5), "{f:#?}");
+        assert_eq!((f.len(), f[0].start.line), (1, 5), "{f:#?}");
         assert!(f[0].message.contains("job `apply`"));
         let other = GOOD.replace("terraform-prod", "tf");
         assert!(

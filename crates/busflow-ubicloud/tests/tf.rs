@@ -85,7 +85,7 @@ fn ubi_tf_001_a_wrong_default_a_missing_type_and_a_loose_validation_are_found() 
         "  default     = \"standard-4\"",
     );
     assert_eq!(
-        only(&f, "UBI-TF-001")[0].line,
+        only(&f, "UBI-TF-001")[0].start.line,
         line_of(&text, "variable \"postgres_tier\"")
     );
     let (f, _) = mutated(MODULE, "variables.tf", "  type        = list(string)\n", "");
@@ -126,7 +126,7 @@ fn ubi_tf_002_resources_the_provider_does_not_have_are_found_with_what_covers_th
     );
     let f = only(&f, "UBI-TF-002");
     assert_eq!(
-        f[0].line,
+        f[0].start.line,
         line_of(&text, "resource \"ubicloud_postgres_firewall_rule\"")
     );
     assert!(f[0].help.contains("ensure_firewall"));
@@ -156,7 +156,7 @@ fn ubi_cut_011_an_instance_outside_falkenstein_is_found() {
     );
     let f = only(&f, "UBI-CUT-011");
     assert_eq!(
-        f[0].line,
+        f[0].start.line,
         line_of(&text, "location   = local.ubicloud_location")
     );
 }
@@ -170,7 +170,7 @@ fn ubi_tf_003_outputs_must_be_sensitive_and_readable_from_the_provider() {
         "  value     = var.ca_certificate_pem\n",
     );
     assert_eq!(
-        only(&f, "UBI-TF-003")[0].line,
+        only(&f, "UBI-TF-003")[0].start.line,
         line_of(&text, "output \"ca_certificate\"")
     );
     let (f, _) = mutated(
@@ -202,7 +202,7 @@ fn ubi_tf_004_the_documented_0_3_line_was_never_released() {
         "version = \"~> 0.3\"",
     );
     let f = only(&f, "UBI-TF-004");
-    assert_eq!(f[0].line, line_of(&text, "ubicloud = {"));
+    assert_eq!(f[0].start.line, line_of(&text, "ubicloud = {"));
     assert!(
         f[0].message.contains("no published release"),
         "{}",

@@ -15,21 +15,13 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
-/// A 1-based line and column (in characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Pos {
-    /// Line, from 1.
-    pub line: u32,
-    /// Column in characters, from 1.
-    pub column: u32,
-}
+pub use busflow_diag::Pos;
 
-impl Pos {
-    fn from_span(span: &Span) -> Self {
-        Self {
-            line: u32::try_from(span.start.line()).unwrap_or(u32::MAX).max(1),
-            column: u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX),
-        }
+/// The start of a parser span as a 1-based [`Pos`].
+fn pos_of(span: &Span) -> Pos {
+    Pos {
+        line: u32::try_from(span.start.line()).unwrap_or(u32::MAX).max(1),
+        column: u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX),
     }
 }
 
@@ -205,7 +197,7 @@ struct Builder {
 
 impl Builder {
     fn push(&mut self, event: Event<'_>, span: &Span) -> Result<(), SyntaxError> {
-        let pos = Pos::from_span(span);
+        let pos = pos_of(span);
         self.events += 1;
         match event {
             Event::Scalar(text, style, anchor, _) => {

@@ -31,7 +31,7 @@ fn ours_accepts(path: &Path) -> (bool, Vec<String>) {
         .findings
         .iter()
         .filter(|f| f.rule_id == "OBS-001" && f.severity == Severity::Error)
-        .map(|f| format!("{}:{}: {}", f.line, f.column, f.message))
+        .map(|f| format!("{}:{}: {}", f.start.line, f.start.column, f.message))
         .collect();
     (errors.is_empty(), errors)
 }
@@ -138,12 +138,15 @@ fn obs_001_rejections_point_at_the_offending_line() {
                     checked.findings
                 )
             });
-        let line = text.lines().nth(hit.line as usize - 1).unwrap_or_default();
+        let line = text
+            .lines()
+            .nth(hit.start.line as usize - 1)
+            .unwrap_or_default();
         assert!(
             !line.trim().is_empty(),
             "{}: finding on an empty line {}",
             path.display(),
-            hit.line
+            hit.start.line
         );
         assert!(!hit.help.is_empty());
     }
@@ -166,7 +169,7 @@ fn obs_001_duplicate_rules_are_a_warning_as_in_promtools_lint() {
         .filter(|f| f.message.contains("duplicate rule"))
         .map(|f| {
             assert_eq!(f.severity, Severity::Warning);
-            f.line
+            f.start.line
         })
         .collect();
     assert_eq!(dups.len(), 1, "{:?}", checked.findings);

@@ -43,7 +43,7 @@ fn obs_007_missing_alerts_and_wrong_thresholds_are_found() {
     let found = check_documented(&files, Path::new("rules/documented.yml"));
     let summary: Vec<(&str, u32, String)> = found
         .iter()
-        .map(|f| (f.rule_id, f.line, f.message.clone()))
+        .map(|f| (f.rule_id, f.start.line, f.message.clone()))
         .collect();
     assert_eq!(summary.len(), 3, "{summary:#?}");
     assert!(

@@ -54,7 +54,7 @@ async fn obs_004_series_counts_are_compared_with_budgets() {
         .findings
         .iter()
         .filter(|f| f.severity == busflow_obs_rules::Severity::Error)
-        .map(|f| (f.rule_id, f.line))
+        .map(|f| (f.rule_id, f.start.line))
         .collect();
     assert_eq!(
         breaches,

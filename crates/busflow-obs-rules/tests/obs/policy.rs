@@ -9,7 +9,7 @@ fn findings(yaml: &str, config: &Config) -> Vec<Finding> {
 }
 
 fn ids(found: &[Finding]) -> Vec<(&'static str, u32)> {
-    found.iter().map(|f| (f.rule_id, f.line)).collect()
+    found.iter().map(|f| (f.rule_id, f.start.line)).collect()
 }
 
 const GOOD_ALERT: &str = r#"
@@ -40,7 +40,7 @@ fn obs_002_custom_metric_alerts_declare_an_integer_budget() {
     let not_int = GOOD_ALERT.replace("\"4000\"", "\"4k\"");
     let found = findings(&not_int, &Config::default());
     assert_eq!(ids(&found), vec![("OBS-002", 11)]);
-    assert_eq!(found[0].column, 32, "the value, inside its quotes");
+    assert_eq!(found[0].start.column, 32, "the value, inside its quotes");
 }
 
 #[test]

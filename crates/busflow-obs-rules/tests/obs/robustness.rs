@@ -91,7 +91,7 @@ proptest! {
     fn obs_001_yaml_like_text_never_panics(text in "[a-z:{}\\[\\]\\- #\n'\"&*<|>$.0-9!%@`,?]{0,400}") {
         let checked = check_rule_file(Path::new("fuzz.yml"), text.as_bytes(), &Config::default());
         for f in &checked.findings {
-            prop_assert!(f.line >= 1 && f.column >= 1);
+            prop_assert!(f.start.line >= 1 && f.start.column >= 1);
         }
     }
 

@@ -346,7 +346,7 @@ impl SwarmApi for Engine {
                 .and_then(|v| v.as_str())
                 .unwrap_or_default()
                 .to_owned();
-            if !in_use && last.as_str() < cutoff_rfc3339(cutoff).as_str() {
+            if !in_use && older_than(&last, cutoff) {
                 plan.build_cache.push(PruneItem {
                     id: item
                         .get("ID")
@@ -430,31 +430,18 @@ fn serde_json_bool(v: &serde_json::Value) -> Option<bool> {
     v.as_bool()
 }
 
-/// The cutoff as an RFC 3339 UTC timestamp, to compare with the engine's.
-fn cutoff_rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rest = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
+/// Whether the engine's RFC 3339 timestamp is before the cutoff (seconds
+/// since the epoch); a timestamp that does not parse is not judged old.
+fn older_than(engine_time: &str, cutoff_secs: i64) -> bool {
+    let cutoff = jiff::Timestamp::from_second(cutoff_secs).unwrap_or(jiff::Timestamp::MIN);
+    engine_time
+        .parse::<jiff::Timestamp>()
+        .is_ok_and(|t| t < cutoff)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{cutoff_rfc3339, is_sequence_conflict};
+    use super::{is_sequence_conflict, older_than};
 
     fn server(status_code: u16, message: &str) -> bollard::errors::Error {
         bollard::errors::Error::DockerResponseServerError {
@@ -480,9 +467,22 @@ mod tests {
     }
 
     #[test]
-    fn cutoffs_are_utc_timestamps() {
-        assert_eq!(cutoff_rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(cutoff_rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(cutoff_rfc3339(1_795_418_410), "2026-11-23T07:20:10Z");
+    fn engine_timestamps_compare_as_instants_not_text() {
+        // 2026-11-23T07:20:10Z
+        let cutoff = 1_795_418_410;
+        assert!(older_than("2026-11-23T07:20:09.999999999Z", cutoff));
+        assert!(
+            !older_than("2026-11-23T07:20:10.5Z", cutoff),
+            "a fraction is later, though `.` sorts before `Z`"
+        );
+        assert!(
+            older_than("2026-11-23T08:20:09+01:00", cutoff),
+            "offsets are applied"
+        );
+        assert!(
+            !older_than("2000-02-29T00:00:00+00:00 junk", cutoff),
+            "unreadable is never old"
+        );
+        assert!(!older_than("", cutoff));
     }
 }

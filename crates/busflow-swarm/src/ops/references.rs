@@ -2,13 +2,14 @@
 //! references must exist on the swarm before `docker stack deploy`, which
 //! fails on a missing one whatever the replica count.
 
+use crate::catalog::SWARM_COMPOSE_006;
 use std::path::Path;
 
 use busflow_yaml::Node;
 
 use super::SwarmApi;
+use crate::Finding;
 use crate::error::Error;
-use crate::finding::Finding;
 use crate::source::Pos;
 
 /// The secrets and configs the stack at `path` references that the swarm
@@ -62,15 +63,14 @@ pub async fn missing_references(
                 if !existing.contains(&name) {
                     let singular = kind.trim_end_matches('s');
                     out.push(Finding::new(
-                        "SWARM-COMPOSE-006",
+                        &SWARM_COMPOSE_006,
                         path,
                         Pos {
                             line: item.pos.line,
                             column: item.pos.column,
                         },
-                        format!("service `{service}` references {singular} `{name}`, which the swarm does not have: `docker stack deploy` would fail"),
-                        format!("create it first (`docker {singular} create {name} -`), or keep the service out of the stack until it exists"),
-                    ));
+                        format!("service `{service}` references {singular} `{name}`, which the swarm does not have: `docker stack deploy` would fail")
+).with_help(format!("create it first (`docker {singular} create {name} -`), or keep the service out of the stack until it exists")));
                 }
             }
         }

@@ -14,12 +14,13 @@ mod schema;
 pub mod units;
 mod wiring;
 
+use crate::catalog::SWARM_COMPOSE_012;
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use busflow_yaml::Node;
 
-use crate::finding::Finding;
+use crate::Finding;
 use crate::source::Pos;
 
 /// What a service is, for the clauses that differ by role.
@@ -134,7 +135,7 @@ pub(crate) struct Stack<'a> {
 impl Stack<'_> {
     pub(crate) fn finding(
         &self,
-        rule: &'static str,
+        rule: &'static crate::Rule,
         pos: busflow_yaml::Pos,
         message: impl Into<String>,
         help: impl Into<String>,
@@ -147,8 +148,8 @@ impl Stack<'_> {
                 column: pos.column,
             },
             message,
-            help,
         )
+        .with_help(help)
     }
 }
 
@@ -189,8 +190,35 @@ fn role_of(name: &str, node: &Node, contract: &StackContract) -> Role {
     }
 }
 
+/// Which of the platform's stack files a path is, by its exact file name:
+/// preflight and `check-swarm` decide it here, the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StackFile {
+    /// `docker-compose.production.yml` (or `.yaml`): SWARM-COMPOSE-008
+    /// applies to it alone.
+    Production,
+    /// `docker-compose.observability.yml` (or `.yaml`).
+    Observability,
+}
+
+impl StackFile {
+    /// The stack file `path` names, if it is one of the platform's.
+    pub fn of(path: &Path) -> Option<Self> {
+        match path.file_name()?.to_str()? {
+            "docker-compose.production.yml" | "docker-compose.production.yaml" => {
+                Some(Self::Production)
+            }
+            "docker-compose.observability.yml" | "docker-compose.observability.yaml" => {
+                Some(Self::Observability)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Checks one stack file. `production` marks `docker-compose.production.yml`
-/// (SWARM-COMPOSE-008 applies to it alone).
+/// (SWARM-COMPOSE-008 applies to it alone; [`StackFile::of`] tells it).
 pub fn check_stack(
     path: &Path,
     text: &str,
@@ -200,26 +228,30 @@ pub fn check_stack(
     let docs = match busflow_yaml::parse(text) {
         Ok(docs) => docs,
         Err(e) => {
-            return vec![Finding::new(
-                "SWARM-COMPOSE-012",
-                path,
-                Pos {
-                    line: e.pos.line,
-                    column: e.pos.column,
-                },
-                format!("the file is not YAML: {}", e.message),
-                "fix the syntax: `docker stack deploy` cannot read the file at all",
-            )];
+            return vec![
+                Finding::new(
+                    &SWARM_COMPOSE_012,
+                    path,
+                    Pos {
+                        line: e.pos.line,
+                        column: e.pos.column,
+                    },
+                    format!("the file is not YAML: {}", e.message),
+                )
+                .with_help("fix the syntax: `docker stack deploy` cannot read the file at all"),
+            ];
         }
     };
     let Some(root) = docs.first() else {
-        return vec![Finding::new(
-            "SWARM-COMPOSE-012",
-            path,
-            Pos { line: 1, column: 1 },
-            "the file is empty",
-            "a stack file declares `services:`",
-        )];
+        return vec![
+            Finding::new(
+                &SWARM_COMPOSE_012,
+                path,
+                Pos { line: 1, column: 1 },
+                "the file is empty",
+            )
+            .with_help("a stack file declares `services:`"),
+        ];
     };
     let services: Vec<Service<'_>> = root
         .get("services")
@@ -246,6 +278,8 @@ pub fn check_stack(
     out.extend(resources::check(&stack, contract));
     out.extend(placement::check(&stack, contract));
     out.extend(wiring::check(&stack));
-    out.sort_by(|a, b| (a.line, a.column, a.rule_id).cmp(&(b.line, b.column, b.rule_id)));
+    out.sort_by(|a, b| {
+        (a.start.line, a.start.column, a.rule_id).cmp(&(b.start.line, b.start.column, b.rule_id))
+    });
     out
 }

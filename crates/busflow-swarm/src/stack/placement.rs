@@ -2,11 +2,12 @@
 //! 005 (stateful on `tier == stateful`, never on managers), 011 (keys
 //! swarm knows) and 013 (stateful data on a Hetzner volume driver).
 
+use crate::catalog::{SWARM_COMPOSE_004, SWARM_COMPOSE_005, SWARM_COMPOSE_011, SWARM_COMPOSE_013};
 use busflow_yaml::Node;
 
 use super::constraint::{Constraint, Op};
 use super::{Role, Stack, StackContract};
-use crate::finding::Finding;
+use crate::Finding;
 
 pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -18,12 +19,12 @@ pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding>
             match Constraint::parse(text) {
                 Ok(c) if c.key_is_known() => parsed.push((c, item)),
                 Ok(c) => out.push(stack.finding(
-                    "SWARM-COMPOSE-011",
+                    &SWARM_COMPOSE_011,
                     item.pos,
                     format!("`{}` of `{}`: swarm has no key `{}`, so the constraint never matches and the tasks stay pending", text, s.name, c.key),
                     "use node.id, node.hostname, node.ip, node.role, node.platform.os|arch, node.labels.<name> or engine.labels.<name> (`node.labels`, plural)",
                 )),
-                Err(why) => out.push(stack.finding("SWARM-COMPOSE-011", item.pos, format!("`{}`: {why}", s.name), "write `key == value` or `key != value`")),
+                Err(why) => out.push(stack.finding(&SWARM_COMPOSE_011, item.pos, format!("`{}`: {why}", s.name), "write `key == value` or `key != value`")),
             }
         }
         let has = |key: &str, op: Op, value: &str| {
@@ -34,7 +35,7 @@ pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding>
         let at = list.map_or(s.key.pos, |l| l.pos);
         match s.role {
             Role::Observability if !has("node.labels.tier", Op::Eq, "observability") => out.push(stack.finding(
-                "SWARM-COMPOSE-004",
+                &SWARM_COMPOSE_004,
                 at,
                 format!("observability service `{}` is not constrained to `node.labels.tier == observability`", s.name),
                 "add `node.labels.tier == observability` to `deploy.placement.constraints`: the LGTM stack does not fit beside the application tier",
@@ -42,7 +43,7 @@ pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding>
             Role::Stateful => {
                 if !has("node.labels.tier", Op::Eq, "stateful") {
                     out.push(stack.finding(
-                        "SWARM-COMPOSE-005",
+                        &SWARM_COMPOSE_005,
                         at,
                         format!("stateful service `{}` is not constrained to `node.labels.tier == stateful`", s.name),
                         "add `node.labels.tier == stateful`: only the stateful worker holds the data volume",
@@ -50,7 +51,7 @@ pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding>
                 }
                 for (c, node) in &parsed {
                     if c.key.eq_ignore_ascii_case("node.role") && c.op == Op::Eq && c.value == "manager" {
-                        out.push(stack.finding("SWARM-COMPOSE-005", node.pos, format!("stateful service `{}` is placed on managers", s.name), "managers never carry stateful services: constrain to `node.labels.tier == stateful`"));
+                        out.push(stack.finding(&SWARM_COMPOSE_005, node.pos, format!("stateful service `{}` is placed on managers", s.name), "managers never carry stateful services: constrain to `node.labels.tier == stateful`"));
                     }
                 }
                 out.extend(volumes(stack, s.name, s.node, contract));
@@ -91,7 +92,7 @@ fn volumes(
         };
         let Some(name) = source else { continue };
         if name.starts_with('/') || name.starts_with('.') || name.starts_with('~') {
-            out.push(stack.finding("SWARM-COMPOSE-013", mount.pos, format!("`{service}` keeps its data in a bind mount `{name}`: it is lost with the node"), "mount a named volume whose driver is a Hetzner volume plugin (e.g. costela/docker-volume-hetzner's `hetzner`)"));
+            out.push(stack.finding(&SWARM_COMPOSE_013, mount.pos, format!("`{service}` keeps its data in a bind mount `{name}`: it is lost with the node"), "mount a named volume whose driver is a Hetzner volume plugin (e.g. costela/docker-volume-hetzner's `hetzner`)"));
             continue;
         }
         let def = top.and_then(|t| t.get(&name));
@@ -112,7 +113,7 @@ fn volumes(
                 .and_then(|d| d.get("driver"))
                 .map_or(mount.pos, |d| d.pos);
             out.push(stack.finding(
-                "SWARM-COMPOSE-013",
+                &SWARM_COMPOSE_013,
                 at,
                 format!("volume `{name}` of stateful service `{service}` uses the `{driver}` driver: when its node fails, recovering the data takes a manual Hetzner API or Terraform intervention"),
                 "declare the volume with a Hetzner volume plugin driver (`driver: hetzner` from costela/docker-volume-hetzner) so swarm detaches and re-attaches it",

@@ -2,11 +2,12 @@
 //! reservation), 006 (the exporter gated on its DSN secret) and 009
 //! (single-writer ingesters, two collectors, global promtail).
 
+use crate::catalog::{SWARM_COMPOSE_001, SWARM_COMPOSE_002, SWARM_COMPOSE_006, SWARM_COMPOSE_009};
 use busflow_yaml::Node;
 
 use super::units::{parse_bytes, parse_cpus};
 use super::{Stack, StackContract, named};
-use crate::finding::Finding;
+use crate::Finding;
 
 pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -15,7 +16,7 @@ pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding>
         let help = "set `deploy.resources.limits.memory` (e.g. \"512M\", from load profiling): without a limit a runaway container makes the kernel's OOM killer pick the largest process, possibly Postgres";
         match s.at(&["deploy", "resources", "limits", "memory"]) {
             None => out.push(stack.finding(
-                "SWARM-COMPOSE-001",
+                &SWARM_COMPOSE_001,
                 s.key.pos,
                 format!("service `{}` has no memory limit", s.name),
                 help,
@@ -26,7 +27,7 @@ pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding>
                     .map_or_else(|| Err(format!("{} is not a size", v.kind())), parse_bytes)
                 {
                     out.push(stack.finding(
-                        "SWARM-COMPOSE-001",
+                        &SWARM_COMPOSE_001,
                         v.pos,
                         format!("the memory limit of `{}`: {why}", s.name),
                         help,
@@ -38,7 +39,7 @@ pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding>
         let help = "set `deploy.resources.reservations.cpus` (a string such as \"0.25\"): the scheduler places services by their reservations";
         match s.at(&["deploy", "resources", "reservations", "cpus"]) {
             None => out.push(stack.finding(
-                "SWARM-COMPOSE-002",
+                &SWARM_COMPOSE_002,
                 s.key.pos,
                 format!("service `{}` reserves no CPU", s.name),
                 help,
@@ -49,7 +50,7 @@ pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding>
                     parse_cpus,
                 ) {
                     out.push(stack.finding(
-                        "SWARM-COMPOSE-002",
+                        &SWARM_COMPOSE_002,
                         v.pos,
                         format!("the CPU reservation of `{}`: {why}", s.name),
                         help,
@@ -70,14 +71,14 @@ pub(super) fn check(stack: &Stack<'_>, contract: &StackContract) -> Vec<Finding>
         let (exporter, secret) = &contract.gated_exporter;
         if s.name == exporter && !contract.existing_secrets.contains(secret) && count != Some(0) {
             out.push(stack.finding(
-                "SWARM-COMPOSE-006",
+                &SWARM_COMPOSE_006,
                 place,
                 format!("`{}` must run `replicas: 0` until the `{secret}` secret exists", s.name),
                 format!("set `deploy.replicas: 0`, create the secret (`docker secret create {secret} -`), then scale up; check the live swarm with busflow-swarm's `missing_references` before deploying"),
             ));
         }
         // SWARM-COMPOSE-009
-        let rule = "SWARM-COMPOSE-009";
+        let rule = &SWARM_COMPOSE_009;
         if contract.single_writers.iter().any(|w| named(s.name, w))
             && (mode != "replicated" || count != Some(1))
         {

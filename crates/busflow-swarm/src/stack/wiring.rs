@@ -2,13 +2,14 @@
 //! (no plaintext secrets in `environment`), 008 (no `MinIO` in production,
 //! HTTPS S3 endpoints) and 010 (content-addressed config names).
 
+use crate::catalog::{SWARM_COMPOSE_003, SWARM_COMPOSE_007, SWARM_COMPOSE_008, SWARM_COMPOSE_010};
 use std::sync::LazyLock;
 
 use busflow_yaml::Node;
 use regex::Regex;
 
 use super::{Role, Stack};
-use crate::finding::Finding;
+use crate::Finding;
 
 static DSN_WITH_PASSWORD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]+:[^/@\s]+@")
@@ -37,7 +38,7 @@ pub(super) fn check(stack: &Stack<'_>) -> Vec<Finding> {
                 || image.starts_with("minio/")
                 || image.contains("/minio/")
             {
-                out.push(stack.finding("SWARM-COMPOSE-008", s.key.pos, format!("the production stack runs MinIO (`{}`)", s.name), "remove it: production objects live in Hetzner Object Storage, reached over https://"));
+                out.push(stack.finding(&SWARM_COMPOSE_008, s.key.pos, format!("the production stack runs MinIO (`{}`)", s.name), "remove it: production objects live in Hetzner Object Storage, reached over https://"));
             }
         }
     }
@@ -48,7 +49,7 @@ pub(super) fn check(stack: &Stack<'_>) -> Vec<Finding> {
 const LOGGING_HELP: &str = "use `logging: { driver: loki, options: { loki-url: …, loki-batch-size: \"400\", loki-external-labels: \"service={{.Name}},environment=production\" } }`; setting external labels replaces Docker's default `container_name`, so name the service explicitly";
 
 fn logging(stack: &Stack<'_>, name: &str, key: &Node, node: &Node) -> Vec<Finding> {
-    let rule = "SWARM-COMPOSE-003";
+    let rule = &SWARM_COMPOSE_003;
     let Some(logging) = node.get("logging") else {
         return vec![stack.finding(
             rule,
@@ -142,7 +143,7 @@ fn environment(stack: &Stack<'_>, service: &str, node: &Node) -> Vec<Finding> {
     for (key, value, pos) in entries {
         if stack.production && key == "S3_ENDPOINT" && !value.starts_with("https://") {
             out.push(stack.finding(
-                "SWARM-COMPOSE-008",
+                &SWARM_COMPOSE_008,
                 pos,
                 format!("`S3_ENDPOINT` of `{service}` is `{value}`, not https://"),
                 "point it at the Hetzner Object Storage endpoint over https://",
@@ -153,14 +154,14 @@ fn environment(stack: &Stack<'_>, service: &str, node: &Node) -> Vec<Finding> {
         }
         if secret_like(&key) {
             out.push(stack.finding(
-                "SWARM-COMPOSE-007",
+                &SWARM_COMPOSE_007,
                 pos,
                 format!("`{key}` of `{service}` holds a secret in plain text"),
                 help,
             ));
         } else if DSN_WITH_PASSWORD.is_match(&value) {
             out.push(stack.finding(
-                "SWARM-COMPOSE-007",
+                &SWARM_COMPOSE_007,
                 pos,
                 format!("`{key}` of `{service}` is a connection string with a password"),
                 help,
@@ -186,7 +187,7 @@ fn configs(stack: &Stack<'_>) -> Vec<Finding> {
         if !name.is_some_and(|n| VERSIONED.is_match(n)) {
             let at = def.get("name").map_or(k.pos, |n| n.pos);
             out.push(stack.finding(
-                "SWARM-COMPOSE-010",
+                &SWARM_COMPOSE_010,
                 at,
                 format!("config `{key}` has no versioned name{}", name.map(|n| format!(" (`{n}`)")).unwrap_or_default()),
                 format!("name it by its content, e.g. `name: {key}_${{{}_SHA}}` with the variable set to the file's hash at deploy time: a changed config then rotates instead of failing on an in-use config", key.to_ascii_uppercase().replace('-', "_")),

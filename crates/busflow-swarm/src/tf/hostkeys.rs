@@ -3,6 +3,7 @@
 //! spelling of disabled host-key checking anywhere; every SSH `connection`
 //! pins `host_key` to the published manager keys).
 
+use crate::catalog::{SWARM_TF_007, SWARM_TF_008, SWARM_TF_009};
 use std::sync::LazyLock;
 
 use busflow_hcl::hcl_edit::expr::Expression;
@@ -11,7 +12,7 @@ use regex::Regex;
 use super::eval::{Env, Val};
 use super::module::{BlockRef, Module};
 use super::{at, cannot_tell, instances, missing};
-use crate::finding::Finding;
+use crate::Finding;
 use crate::source::LineIndex;
 
 static INDEXED_KEY: LazyLock<Regex> = LazyLock::new(|| {
@@ -39,7 +40,7 @@ pub(super) fn check(module: &Module) -> Vec<Finding> {
 }
 
 fn per_manager_keys(module: &Module) -> Vec<Finding> {
-    let rule = "SWARM-TF-007";
+    let rule = &SWARM_TF_007;
     let help = "declare `resource \"tls_private_key\" \"host_key_manager\"` with `count = var.manager_count` and give manager N the key `tls_private_key.host_key_manager[count.index]` (in its user_data or ssh_keys setup)";
     let Some(k) = module.resource("tls_private_key", "host_key_manager") else {
         return vec![missing(
@@ -76,7 +77,7 @@ fn per_manager_keys(module: &Module) -> Vec<Finding> {
 }
 
 fn published_keys(module: &Module) -> Vec<Finding> {
-    let rule = "SWARM-TF-008";
+    let rule = &SWARM_TF_008;
     let help = "publish `output \"manager_host_keys\" { value = { for i, k in tls_private_key.host_key_manager : \"manager-${i + 1}\" => k.public_key_fingerprint_sha256 } }` so CI can pin every manager's fingerprint";
     let Some(o) = module.output("manager_host_keys") else {
         return vec![missing(
@@ -95,13 +96,7 @@ fn published_keys(module: &Module) -> Vec<Finding> {
         )];
     };
     let wrong = |m: &str| {
-        vec![Finding::new(
-            rule,
-            &o.file.path,
-            o.file.pos_of(value),
-            m.to_owned(),
-            help,
-        )]
+        vec![Finding::new(rule, &o.file.path, o.file.pos_of(value), m.to_owned()).with_help(help)]
     };
     match value {
         Expression::ForExpr(f) => {
@@ -173,7 +168,7 @@ fn published_keys(module: &Module) -> Vec<Finding> {
 }
 
 fn no_disabled_checking(module: &Module) -> Vec<Finding> {
-    let rule = "SWARM-TF-009";
+    let rule = &SWARM_TF_009;
     let help = "remove it and pin the host instead: `host_key = tls_private_key.host_key_manager[N].public_key_openssh` in the connection, or a known_hosts line from the `manager_host_keys` output for ssh commands (ADR-025)";
     let mut out = Vec::new();
     let mut scan = |path: &std::path::Path, text: &str| {
@@ -190,13 +185,15 @@ fn no_disabled_checking(module: &Module) -> Vec<Finding> {
                 } else {
                     "throws known hosts away"
                 };
-                out.push(Finding::new(
-                    rule,
-                    path,
-                    index.pos(text, m.start()),
-                    format!("`{}` {what}", m.as_str()),
-                    help,
-                ));
+                out.push(
+                    Finding::new(
+                        rule,
+                        path,
+                        index.pos(text, m.start()),
+                        format!("`{}` {what}", m.as_str()),
+                    )
+                    .with_help(help),
+                );
             }
         }
     };
@@ -210,7 +207,7 @@ fn no_disabled_checking(module: &Module) -> Vec<Finding> {
 }
 
 fn connections_pin_keys(module: &Module) -> Vec<Finding> {
-    let rule = "SWARM-TF-009";
+    let rule = &SWARM_TF_009;
     let help = "set `host_key = tls_private_key.host_key_manager[N].public_key_openssh` in the connection: without it Terraform skips host-key checking";
     let mut out = Vec::new();
     for f in &module.files {
@@ -233,7 +230,7 @@ fn connections_pin_keys(module: &Module) -> Vec<Finding> {
                     Some(e) => {
                         let src = f.source_of(e);
                         if !(src.contains("host_key_manager") || src.contains("manager_host_keys")) {
-                            out.push(Finding::new(rule, &f.path, f.pos_of(e), "`host_key` does not point at the published manager keys", help));
+                            out.push(Finding::new(rule, &f.path, f.pos_of(e), "`host_key` does not point at the published manager keys").with_help(help));
                         }
                     }
                 }

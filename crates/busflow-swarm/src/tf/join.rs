@@ -3,6 +3,7 @@
 //! private IP on 2377) and SWARM-TF-006 (join provisioners fail loudly and
 //! print a `journalctl -u docker` tail).
 
+use crate::catalog::{SWARM_TF_004, SWARM_TF_005, SWARM_TF_006};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -11,7 +12,7 @@ use super::contract::TfContract;
 use super::eval::{Env, Val};
 use super::module::{BlockRef, Module};
 use super::{at, cannot_tell, instances, missing};
-use crate::finding::Finding;
+use crate::Finding;
 
 static JOIN_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"join-token\s+(?:(?:-q|--quiet)\s+)?manager")
@@ -27,7 +28,7 @@ pub(super) fn check(module: &Module, contract: &TfContract) -> Vec<Finding> {
 }
 
 fn join_token(module: &Module) -> Vec<Finding> {
-    let rule = "SWARM-TF-004";
+    let rule = &SWARM_TF_004;
     let help = "declare `resource \"null_resource\" \"manager_join_token\"` whose SSH provisioner runs `docker swarm join-token -q manager` on manager 0";
     let Some(r) = module.resource("null_resource", "manager_join_token") else {
         return vec![missing(
@@ -59,7 +60,7 @@ fn join_token(module: &Module) -> Vec<Finding> {
 }
 
 fn join_managers(module: &Module, contract: &TfContract) -> Vec<Finding> {
-    let rule = "SWARM-TF-005";
+    let rule = &SWARM_TF_005;
     let port = contract.manager_port;
     let help = format!(
         "declare `null_resource.swarm_join_manager` with `count = var.manager_count - 1` running `docker swarm join --token <manager token> <manager 0's private IP>:{port}`, the private IP written e.g. `one(hcloud_server.manager[0].network).ip`: the public address sends Raft traffic over the internet"
@@ -116,21 +117,23 @@ fn join_managers(module: &Module, contract: &TfContract) -> Vec<Finding> {
     let pos = r.file.pos(offset);
     match classify(module, addr, 0) {
         Address::Private => {}
-        Address::Public(why) => out.push(Finding::new(
-            rule,
-            &r.file.path,
-            pos,
-            format!("managers join manager 0 on {why}, not its private IP"),
-            &help,
-        )),
+        Address::Public(why) => out.push(
+            Finding::new(
+                rule,
+                &r.file.path,
+                pos,
+                format!("managers join manager 0 on {why}, not its private IP"),
+            )
+            .with_help(&help),
+        ),
         Address::Unknown(why) => out.push(
             Finding::new(
                 rule,
                 &r.file.path,
                 pos,
                 format!("the join address `{addr}` ({why})"),
-                &help,
             )
+            .with_help(&help)
             .cannot_tell(),
         ),
     }
@@ -255,7 +258,7 @@ fn classify(module: &Module, addr: &str, depth: usize) -> Address {
 }
 
 fn join_provisioners(module: &Module) -> Vec<Finding> {
-    let rule = "SWARM-TF-006";
+    let rule = &SWARM_TF_006;
     let help = "set `on_failure = fail` on the join provisioner and end its script with a triage tail such as `|| (journalctl -u docker --no-pager | tail -n 50; exit 1)`";
     let mut out = Vec::new();
     let joins: Vec<BlockRef<'_>> = module
@@ -277,16 +280,18 @@ fn join_provisioners(module: &Module) -> Vec<Finding> {
                 let pos = p
                     .attr("on_failure")
                     .map_or_else(|| p.pos(), |a| p.file.pos_of(a));
-                out.push(Finding::new(
-                    rule,
-                    &p.file.path,
-                    pos,
-                    format!(
-                        "a join provisioner of `{}` does not set `on_failure = fail`",
-                        r.address()
-                    ),
-                    help,
-                ));
+                out.push(
+                    Finding::new(
+                        rule,
+                        &p.file.path,
+                        pos,
+                        format!(
+                            "a join provisioner of `{}` does not set `on_failure = fail`",
+                            r.address()
+                        ),
+                    )
+                    .with_help(help),
+                );
             }
             if !p.source().contains("journalctl -u docker") {
                 out.push(at(rule, p, format!("a join provisioner of `{}` prints no `journalctl -u docker` tail for triage", r.address()), help));

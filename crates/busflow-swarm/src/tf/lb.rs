@@ -6,9 +6,11 @@ use super::contract::TfContract;
 use super::eval::{Env, Val};
 use super::module::{BlockRef, Module};
 use super::{at, cannot_tell, missing};
-use crate::finding::Finding;
+use crate::Finding;
+use crate::Rule;
+use crate::catalog::SWARM_TF_012;
 
-const RULE: &str = "SWARM-TF-012";
+const RULE: &Rule = &SWARM_TF_012;
 
 pub(super) fn check(module: &Module, contract: &TfContract) -> Vec<Finding> {
     let help = format!(

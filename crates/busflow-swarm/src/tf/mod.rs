@@ -9,6 +9,7 @@
 
 pub mod cluster;
 pub mod contract;
+use crate::catalog::SWARMX_001;
 pub use busflow_hcl::eval;
 mod hostkeys;
 mod join;
@@ -18,7 +19,7 @@ pub mod server_types;
 mod servers;
 mod variables;
 
-use crate::finding::Finding;
+use crate::Finding;
 use crate::source::Pos;
 use contract::TfContract;
 use eval::{Env, Unknown, Val};
@@ -31,12 +32,11 @@ pub fn check_module(module: &Module, contract: &TfContract) -> Vec<Finding> {
         .iter()
         .map(|e| {
             Finding::new(
-                "SWARMX-001",
+                &SWARMX_001,
                 &e.path,
                 e.pos,
-                format!("the file does not parse as HCL: {}", e.message),
-                "fix the syntax (`terraform validate` shows the same place); no clause of this file can be checked until it parses",
-            )
+                format!("the file does not parse as HCL: {}", e.message)
+).with_help("fix the syntax (`terraform validate` shows the same place); no clause of this file can be checked until it parses")
         })
         .collect();
     out.extend(variables::check(module, contract));
@@ -45,39 +45,38 @@ pub fn check_module(module: &Module, contract: &TfContract) -> Vec<Finding> {
     out.extend(hostkeys::check(module));
     out.extend(lb::check(module, contract));
     out.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.rule_id).cmp(&(&b.file, b.line, b.column, b.rule_id))
+        (&a.file, a.start.line, a.start.column, a.rule_id).cmp(&(
+            &b.file,
+            b.start.line,
+            b.start.column,
+            b.rule_id,
+        ))
     });
     out
 }
 
 /// A finding at a block.
 fn at(
-    rule: &'static str,
+    rule: &'static crate::Rule,
     b: BlockRef<'_>,
     message: impl Into<String>,
     help: impl Into<String>,
 ) -> Finding {
-    Finding::new(rule, &b.file.path, b.pos(), message, help)
+    Finding::new(rule, &b.file.path, b.pos(), message).with_help(help)
 }
 
 /// A finding at the start of the module (something is missing).
 fn missing(
-    rule: &'static str,
+    rule: &'static crate::Rule,
     module: &Module,
     message: impl Into<String>,
     help: impl Into<String>,
 ) -> Finding {
-    Finding::new(
-        rule,
-        &module.anchor(),
-        Pos { line: 1, column: 1 },
-        message,
-        help,
-    )
+    Finding::new(rule, module.anchor(), Pos { line: 1, column: 1 }, message).with_help(help)
 }
 
 /// A "cannot tell" warning at the expression that could not be evaluated.
-fn cannot_tell(rule: &'static str, u: &Unknown, what: &str, help: &str) -> Finding {
+fn cannot_tell(rule: &'static crate::Rule, u: &Unknown, what: &str, help: &str) -> Finding {
     Finding::new(
         rule,
         &u.file,
@@ -86,8 +85,8 @@ fn cannot_tell(rule: &'static str, u: &Unknown, what: &str, help: &str) -> Findi
             "{what}: `{}` cannot be evaluated here ({})",
             u.source, u.why
         ),
-        help,
     )
+    .with_help(help)
     .cannot_tell()
 }
 

@@ -9,7 +9,8 @@ use super::eval::{Env, Val};
 use super::module::{BlockRef, Module};
 use super::server_types::ServerType;
 use super::{at, cannot_tell, instances, label_is, labels, missing};
-use crate::finding::Finding;
+use crate::Finding;
+use crate::catalog::{SWARM_TF_003, SWARM_TF_010, SWARM_TF_011, SWARM_TF_013};
 
 /// Stands in for the install script in `user_data`, to see where it lands.
 const MARK: &str = "\u{1}docker-install-script\u{1}";
@@ -27,7 +28,7 @@ pub(super) fn check(module: &Module, contract: &TfContract) -> Vec<Finding> {
         &env,
         "stateful_worker",
         "stateful",
-        "SWARM-TF-010",
+        &SWARM_TF_010,
     ));
     out.extend(stateful_volume(module));
     out.extend(tier_worker(
@@ -35,7 +36,7 @@ pub(super) fn check(module: &Module, contract: &TfContract) -> Vec<Finding> {
         &env,
         "observability_worker",
         "observability",
-        "SWARM-TF-011",
+        &SWARM_TF_011,
     ));
     out.extend(observability_size(module, &env, contract));
     out.extend(swarm_labels(module, &env, contract));
@@ -50,7 +51,7 @@ fn managers(
     contract: &TfContract,
     has_local: bool,
 ) -> Vec<Finding> {
-    let rule = "SWARM-TF-003";
+    let rule = &SWARM_TF_003;
     let Some(m) = module.resource("hcloud_server", "manager") else {
         return vec![missing(
             rule,
@@ -96,7 +97,8 @@ fn managers(
     let first = env.clone().with_count_index(0).eval(m.file, ud);
     let second = env.clone().with_count_index(1).eval(m.file, ud);
     let pos = m.file.pos_of(ud);
-    let wrong = |message: String| Finding::new(rule, &m.file.path, pos, message, TF003_HELP);
+    let wrong =
+        |message: String| Finding::new(rule, &m.file.path, pos, message).with_help(TF003_HELP);
     match (first, second) {
         (Err(u), _) | (_, Err(u)) => {
             out.push(cannot_tell(rule, &u, "the managers' user_data", TF003_HELP));
@@ -131,7 +133,7 @@ fn workers_user_data(
     contract: &TfContract,
     has_local: bool,
 ) -> Vec<Finding> {
-    let rule = "SWARM-TF-003";
+    let rule = &SWARM_TF_003;
     let mut out = Vec::new();
     if !has_local {
         return out;
@@ -180,13 +182,10 @@ fn workers_user_data(
                     None
                 };
                 if let Some(m) = message {
-                    out.push(Finding::new(
-                        rule,
-                        &w.file.path,
-                        w.file.pos_of(ud),
-                        m,
-                        TF003_HELP,
-                    ));
+                    out.push(
+                        Finding::new(rule, &w.file.path, w.file.pos_of(ud), m)
+                            .with_help(TF003_HELP),
+                    );
                 }
             }
         }
@@ -200,7 +199,7 @@ fn tier_worker(
     env: &Env<'_>,
     name: &str,
     tier: &str,
-    rule: &'static str,
+    rule: &'static crate::Rule,
 ) -> Vec<Finding> {
     let help = format!(
         "declare `resource \"hcloud_server\" \"{name}\"` with `count = 1` and `labels = {{ tier = \"{tier}\", … }}`: placement constraints `node.labels.tier == {tier}` need exactly this node"
@@ -246,13 +245,15 @@ fn tier_worker(
             let e = w
                 .expr("labels")
                 .map_or_else(|| w.pos(), |e| w.file.pos_of(e));
-            out.push(Finding::new(
-                rule,
-                &w.file.path,
-                e,
-                format!("`hcloud_server.{name}` is not labelled `tier = \"{tier}\"`"),
-                help,
-            ));
+            out.push(
+                Finding::new(
+                    rule,
+                    &w.file.path,
+                    e,
+                    format!("`hcloud_server.{name}` is not labelled `tier = \"{tier}\"`"),
+                )
+                .with_help(help),
+            );
         }
         Some(Ok(_)) => {}
     }
@@ -262,7 +263,7 @@ fn tier_worker(
 /// SWARM-TF-010: the data volume attaches to the stateful worker, never to
 /// a manager.
 fn stateful_volume(module: &Module) -> Vec<Finding> {
-    let rule = "SWARM-TF-010";
+    let rule = &SWARM_TF_010;
     let help = "attach the data volume with `server_id = hcloud_server.stateful_worker[0].id` (on `hcloud_volume` or an `hcloud_volume_attachment`): managers never carry stateful services";
     let mut out = Vec::new();
     let mut attached = false;
@@ -279,13 +280,15 @@ fn stateful_volume(module: &Module) -> Vec<Finding> {
         if src.contains("hcloud_server.stateful_worker") {
             attached = true;
         } else if src.contains("hcloud_server.manager") {
-            out.push(Finding::new(
-                rule,
-                &v.file.path,
-                v.file.pos_of(server),
-                format!("`{}` attaches to a manager", v.address()),
-                help,
-            ));
+            out.push(
+                Finding::new(
+                    rule,
+                    &v.file.path,
+                    v.file.pos_of(server),
+                    format!("`{}` attaches to a manager", v.address()),
+                )
+                .with_help(help),
+            );
         }
     }
     if !attached
@@ -312,7 +315,7 @@ fn stateful_volume(module: &Module) -> Vec<Finding> {
 /// SWARM-TF-011: the observability worker is at least the contract's type,
 /// judged by (vCPU, RAM).
 fn observability_size(module: &Module, env: &Env<'_>, contract: &TfContract) -> Vec<Finding> {
-    let rule = "SWARM-TF-011";
+    let rule = &SWARM_TF_011;
     let Some(w) = module.resource("hcloud_server", "observability_worker") else {
         return Vec::new();
     };
@@ -352,20 +355,22 @@ fn observability_size(module: &Module, env: &Env<'_>, contract: &TfContract) -> 
                 &w.file.path,
                 pos,
                 format!("server type `{name}` is unknown: its size cannot be judged"),
-                help,
             )
+            .with_help(help)
             .cannot_tell(),
         ],
-        (Some(t), Some(min)) if !t.at_least(min) => vec![Finding::new(
-            rule,
-            &w.file.path,
-            pos,
-            format!(
-                "server type `{}` ({} vCPU, {} GB) is smaller than `{}` ({} vCPU, {} GB)",
-                t.name, t.vcpus, t.ram_gb, min.name, min.vcpus, min.ram_gb
-            ),
-            help,
-        )],
+        (Some(t), Some(min)) if !t.at_least(min) => vec![
+            Finding::new(
+                rule,
+                &w.file.path,
+                pos,
+                format!(
+                    "server type `{}` ({} vCPU, {} GB) is smaller than `{}` ({} vCPU, {} GB)",
+                    t.name, t.vcpus, t.ram_gb, min.name, min.vcpus, min.ram_gb
+                ),
+            )
+            .with_help(help),
+        ],
         (Some(t), _) if t.deprecated => vec![{
             let mut f = Finding::new(
                 rule,
@@ -374,10 +379,9 @@ fn observability_size(module: &Module, env: &Env<'_>, contract: &TfContract) -> 
                 format!(
                     "server type `{}` is deprecated by Hetzner: new servers of it cannot be ordered",
                     t.name
-                ),
-                help,
-            );
-            f.severity = crate::catalog::Severity::Warning;
+                )
+).with_help(help);
+            f.severity = crate::Severity::Warning;
             f
         }],
         _ => Vec::new(),
@@ -386,7 +390,7 @@ fn observability_size(module: &Module, env: &Env<'_>, contract: &TfContract) -> 
 
 /// SWARM-TF-013: every server carries the swarm label.
 fn swarm_labels(module: &Module, env: &Env<'_>, contract: &TfContract) -> Vec<Finding> {
-    let rule = "SWARM-TF-013";
+    let rule = &SWARM_TF_013;
     let (key, value) = &contract.swarm_label;
     let help = format!(
         "add `\"{key}\" = \"{value}\"` to the server's labels: the load balancer's label selector attaches exactly these nodes"
@@ -410,13 +414,15 @@ fn swarm_labels(module: &Module, env: &Env<'_>, contract: &TfContract) -> Vec<Fi
                 let pos = s
                     .expr("labels")
                     .map_or_else(|| s.pos(), |e| s.file.pos_of(e));
-                out.push(Finding::new(
-                    rule,
-                    &s.file.path,
-                    pos,
-                    format!("`{}` is not labelled `{key} = \"{value}\"`", s.address()),
-                    &help,
-                ));
+                out.push(
+                    Finding::new(
+                        rule,
+                        &s.file.path,
+                        pos,
+                        format!("`{}` is not labelled `{key} = \"{value}\"`", s.address()),
+                    )
+                    .with_help(&help),
+                );
             }
             Some(Ok(_)) => {}
         }

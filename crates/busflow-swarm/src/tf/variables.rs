@@ -7,7 +7,8 @@ use super::contract::TfContract;
 use super::eval::{Env, Val, whole};
 use super::module::{BlockRef, Module};
 use super::{at, cannot_tell, missing};
-use crate::finding::Finding;
+use crate::Finding;
+use crate::catalog::{SWARM_TF_001, SWARM_TF_002};
 
 pub(super) fn check(module: &Module, contract: &TfContract) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -16,7 +17,7 @@ pub(super) fn check(module: &Module, contract: &TfContract) -> Vec<Finding> {
     let odd_help = "add `validation { condition = var.manager_count % 2 == 1 … }` so that an even manager count (no Raft majority after one loss) is refused at plan time";
     match module.variable("manager_count") {
         None => out.push(missing(
-            "SWARM-TF-001",
+            &SWARM_TF_001,
             module,
             "the module has no `variable \"manager_count\"`",
             odd_help,
@@ -30,7 +31,7 @@ pub(super) fn check(module: &Module, contract: &TfContract) -> Vec<Finding> {
                 v,
                 "manager_count",
                 &samples,
-                "SWARM-TF-001",
+                &SWARM_TF_001,
                 odd_help,
                 |accepted| {
                     let evens: Vec<String> = accepted
@@ -63,7 +64,7 @@ pub(super) fn check(module: &Module, contract: &TfContract) -> Vec<Finding> {
     );
     match module.variable("hetzner_location") {
         None => out.push(missing(
-            "SWARM-TF-002",
+            &SWARM_TF_002,
             module,
             "the module has no `variable \"hetzner_location\"`",
             &loc_help,
@@ -77,7 +78,7 @@ pub(super) fn check(module: &Module, contract: &TfContract) -> Vec<Finding> {
                     .map(|l| (Val::Str(l.clone()), false)),
             );
             let location = contract.location.clone();
-            out.extend(validated(&env, v, "hetzner_location", &samples, "SWARM-TF-002", &loc_help, |accepted| {
+            out.extend(validated(&env, v, "hetzner_location", &samples, &SWARM_TF_002, &loc_help, |accepted| {
                 let wrong: Vec<String> = accepted
                     .iter()
                     .filter(|(v, ok)| *ok != (v.to_text().as_deref() == Some(location.as_str())))
@@ -99,7 +100,7 @@ fn validated(
     v: BlockRef<'_>,
     name: &str,
     samples: &[(Val, bool)],
-    rule: &'static str,
+    rule: &'static crate::Rule,
     help: &str,
     judge: impl Fn(&[(Val, bool)]) -> Option<String>,
 ) -> Vec<Finding> {
@@ -123,13 +124,15 @@ fn validated(
             match env.eval(val.file, cond) {
                 Ok(Val::Bool(b)) => all &= b,
                 Ok(_) => {
-                    return vec![Finding::new(
-                        rule,
-                        &val.file.path,
-                        val.file.pos_of(cond),
-                        format!("the condition of `{name}`'s validation is not a boolean"),
-                        help,
-                    )];
+                    return vec![
+                        Finding::new(
+                            rule,
+                            &val.file.path,
+                            val.file.pos_of(cond),
+                            format!("the condition of `{name}`'s validation is not a boolean"),
+                        )
+                        .with_help(help),
+                    ];
                 }
                 Err(u) => {
                     return vec![cannot_tell(
@@ -150,7 +153,7 @@ fn validated(
             let pos = first
                 .expr("condition")
                 .map_or_else(|| first.pos(), |c| first.file.pos_of(c));
-            vec![Finding::new(rule, &first.file.path, pos, message, help)]
+            vec![Finding::new(rule, &first.file.path, pos, message).with_help(help)]
         }
     }
 }

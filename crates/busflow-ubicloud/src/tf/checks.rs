@@ -1,10 +1,11 @@
 //! The checks of UBI-TF-001 … 004.
 
+use crate::catalog::{UBI_CUT_011, UBI_TF_001, UBI_TF_002, UBI_TF_003, UBI_TF_004, UBIX_001};
 use busflow_hcl::{BlockRef, Env, Module, Val, hcl_edit};
 
 use super::provider::{self, Attr, Constraint};
 use super::{at, missing};
-use crate::finding::Finding;
+use crate::Finding;
 use crate::location::Location;
 
 /// The module's expected variables: name, type, default (`None`: required).
@@ -27,12 +28,12 @@ pub fn check_module(module: &Module) -> Vec<Finding> {
         .iter()
         .map(|e| {
             Finding::new(
-                "UBIX-001",
+                &UBIX_001,
                 &e.path,
                 e.pos,
                 format!("the file does not parse as HCL: {}", e.message),
-                "fix the syntax; no clause of this file can be checked until it parses",
             )
+            .with_help("fix the syntax; no clause of this file can be checked until it parses")
         })
         .collect();
     out.extend(variables(module));
@@ -40,13 +41,18 @@ pub fn check_module(module: &Module) -> Vec<Finding> {
     out.extend(outputs(module));
     out.extend(check_providers(module));
     out.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.rule_id).cmp(&(&b.file, b.line, b.column, b.rule_id))
+        (&a.file, a.start.line, a.start.column, a.rule_id).cmp(&(
+            &b.file,
+            b.start.line,
+            b.start.column,
+            b.rule_id,
+        ))
     });
     out
 }
 
 fn variables(module: &Module) -> Vec<Finding> {
-    let rule = "UBI-TF-001";
+    let rule = &UBI_TF_001;
     let help = "declare the variables of 000 §6.2 with their types and defaults: environment, ubicloud_project_id, hetzner_location (validated to fsn1), postgres_tier = \"standard-2\", postgres_version = 16, ha_mode = \"async\" (async|sync), pitr_retention_days = 7, allowed_cidrs list(string)";
     let mut out = Vec::new();
     let env = Env::new(module);
@@ -107,7 +113,7 @@ fn variables(module: &Module) -> Vec<Finding> {
 /// The validations of `hetzner_location` and `ha_mode`, judged by
 /// evaluating them on values they must accept and refuse.
 fn validations(module: &Module, env: &Env<'_>, help: &str) -> Vec<Finding> {
-    let rule = "UBI-TF-001";
+    let rule = &UBI_TF_001;
     let mut out = Vec::new();
     for (name, accepted, refused) in [
         (
@@ -175,7 +181,7 @@ fn validations(module: &Module, env: &Env<'_>, help: &str) -> Vec<Finding> {
 }
 
 fn resources(module: &Module) -> Vec<Finding> {
-    let rule = "UBI-TF-002";
+    let rule = &UBI_TF_002;
     let mut out = Vec::new();
     for r in module.blocks("resource", &[]) {
         let kind = r
@@ -208,26 +214,30 @@ fn resources(module: &Module) -> Vec<Finding> {
             }
             match schema.attribute(key) {
                 Some(Attr::Required | Attr::Optional) => {}
-                Some(Attr::Computed) => out.push(Finding::new(
-                    rule,
-                    &r.file.path,
-                    r.file.pos_of(attr),
-                    format!("`{key}` of `{kind}` is read-only"),
-                    "remove it: the provider computes it",
-                )),
+                Some(Attr::Computed) => out.push(
+                    Finding::new(
+                        rule,
+                        &r.file.path,
+                        r.file.pos_of(attr),
+                        format!("`{key}` of `{kind}` is read-only"),
+                    )
+                    .with_help("remove it: the provider computes it"),
+                ),
                 None => {
                     let why = if key == "restrict_by_default" {
                         "the provider never sends `restrict_by_default`: busflow-ubicloud's client creates the database restricted instead"
                     } else {
                         "the provider's schema has no such attribute"
                     };
-                    out.push(Finding::new(
-                        rule,
-                        &r.file.path,
-                        r.file.pos_of(attr),
-                        format!("`{key}` is not an attribute of `{kind}`"),
-                        why,
-                    ));
+                    out.push(
+                        Finding::new(
+                            rule,
+                            &r.file.path,
+                            r.file.pos_of(attr),
+                            format!("`{key}` is not an attribute of `{kind}`"),
+                        )
+                        .with_help(why),
+                    );
                 }
             }
         }
@@ -250,8 +260,8 @@ fn resources(module: &Module) -> Vec<Finding> {
                 let env = Env::new(module);
                 match env.eval(p.file, e) {
                     Ok(v) if v.to_text().as_deref() == Some(Location::FALKENSTEIN.ubicloud) => {}
-                    Ok(v) => out.push(Finding::new("UBI-CUT-011", &p.file.path, p.file.pos_of(e), format!("the instance's location is `{}`, not `{}` (Hetzner's fsn1)", v.to_text().unwrap_or_default(), Location::FALKENSTEIN.ubicloud), "map the Hetzner location through the table: `{ fsn1 = \"eu-central-h1\" }[var.hetzner_location]`")),
-                    Err(u) => out.push(Finding::new("UBI-CUT-011", &u.file, u.pos, format!("cannot tell the instance's location: `{}` ({})", u.source, u.why), "write the location so it can be evaluated from the module").cannot_tell()),
+                    Ok(v) => out.push(Finding::new(&UBI_CUT_011, &p.file.path, p.file.pos_of(e), format!("the instance's location is `{}`, not `{}` (Hetzner's fsn1)", v.to_text().unwrap_or_default(), Location::FALKENSTEIN.ubicloud)).with_help("map the Hetzner location through the table: `{ fsn1 = \"eu-central-h1\" }[var.hetzner_location]`")),
+                    Err(u) => out.push(Finding::new(&UBI_CUT_011, &u.file, u.pos, format!("cannot tell the instance's location: `{}` ({})", u.source, u.why)).with_help("write the location so it can be evaluated from the module").cannot_tell()),
                 }
             }
         }
@@ -260,7 +270,7 @@ fn resources(module: &Module) -> Vec<Finding> {
 }
 
 fn outputs(module: &Module) -> Vec<Finding> {
-    let rule = "UBI-TF-003";
+    let rule = &UBI_TF_003;
     let mut out = Vec::new();
     for (name, sensitive) in [
         ("connection_uri_writer", true),
@@ -314,12 +324,11 @@ fn unreadable(o: BlockRef<'_>, value: &hcl_edit::expr::Expression) -> Vec<Findin
             };
             if schema.is_some_and(|s| s.attribute(attr).is_none()) {
                 out.push(Finding::new(
-                    "UBI-TF-003",
+                    &UBI_TF_003,
                     &o.file.path,
                     o.file.pos_of(value),
-                    format!("`{}ubicloud_postgres.{}.{attr}` does not exist in the provider", if is_data { "data." } else { "" }, path[0]),
-                    "the provider exposes no connection URIs or CA on the resource: feed these outputs from busflow-ubicloud's client (CA from `ca-certificates`, URIs with sslmode=verify-full) or from `data.ubicloud_postgres.*.connection_string`",
-                ));
+                    format!("`{}ubicloud_postgres.{}.{attr}` does not exist in the provider", if is_data { "data." } else { "" }, path[0])
+).with_help("the provider exposes no connection URIs or CA on the resource: feed these outputs from busflow-ubicloud's client (CA from `ca-certificates`, URIs with sslmode=verify-full) or from `data.ubicloud_postgres.*.connection_string`"));
             }
         }
         rest = after;
@@ -331,7 +340,7 @@ fn unreadable(o: BlockRef<'_>, value: &hcl_edit::expr::Expression) -> Vec<Findin
 /// `provider "ubicloud"` block of `module` (the production environment's
 /// `providers.tf`, or the module itself).
 pub fn check_providers(module: &Module) -> Vec<Finding> {
-    let rule = "UBI-TF-004";
+    let rule = &UBI_TF_004;
     let mut out = Vec::new();
     for t in module.blocks("terraform", &[]) {
         for rp in t.children("required_providers") {
@@ -344,9 +353,8 @@ pub fn check_providers(module: &Module) -> Vec<Finding> {
                     rule,
                     &rp.file.path,
                     rp.file.pos_of(entry),
-                    "the `ubicloud` provider requirement is not an object `{ source, version }`",
-                    "write `ubicloud = { source = \"ubicloud/ubicloud\", version = \"~> 0.1\" }`",
-                ));
+                    "the `ubicloud` provider requirement is not an object `{ source, version }`"
+).with_help("write `ubicloud = { source = \"ubicloud/ubicloud\", version = \"~> 0.1\" }`"));
                 continue;
             };
             let get = |k: &str| {
@@ -357,32 +365,33 @@ pub fn check_providers(module: &Module) -> Vec<Finding> {
             };
             let pos = rp.file.pos_of(entry);
             if get("source").as_deref() != Some("ubicloud/ubicloud") {
-                out.push(Finding::new(
-                    rule,
-                    &rp.file.path,
-                    pos,
-                    format!(
-                        "the provider source is {}, not `ubicloud/ubicloud`",
-                        get("source").map_or("missing".into(), |s| format!("`{s}`"))
-                    ),
-                    "use the published provider `ubicloud/ubicloud`",
-                ));
+                out.push(
+                    Finding::new(
+                        rule,
+                        &rp.file.path,
+                        pos,
+                        format!(
+                            "the provider source is {}, not `ubicloud/ubicloud`",
+                            get("source").map_or("missing".into(), |s| format!("`{s}`"))
+                        ),
+                    )
+                    .with_help("use the published provider `ubicloud/ubicloud`"),
+                );
             }
             match get("version").map(|v| (Constraint::parse(&v), v)) {
-                None => out.push(Finding::new(
-                    rule,
-                    &rp.file.path,
-                    pos,
-                    "the ubicloud provider has no version constraint",
-                    "pin it: `version = \"~> 0.1\"`",
-                )),
-                Some((Err(why), _)) => out.push(Finding::new(
-                    rule,
-                    &rp.file.path,
-                    pos,
-                    why,
-                    "write a Terraform version constraint such as `~> 0.1`",
-                )),
+                None => out.push(
+                    Finding::new(
+                        rule,
+                        &rp.file.path,
+                        pos,
+                        "the ubicloud provider has no version constraint",
+                    )
+                    .with_help("pin it: `version = \"~> 0.1\"`"),
+                ),
+                Some((Err(why), _)) => out.push(
+                    Finding::new(rule, &rp.file.path, pos, why)
+                        .with_help("write a Terraform version constraint such as `~> 0.1`"),
+                ),
                 Some((Ok(c), text)) => {
                     let known = provider::RELEASES
                         .iter()
@@ -390,9 +399,9 @@ pub fn check_providers(module: &Module) -> Vec<Finding> {
                         .collect::<Vec<_>>()
                         .join(", ");
                     if c.matching().is_empty() {
-                        out.push(Finding::new(rule, &rp.file.path, pos, format!("no published release of ubicloud/ubicloud satisfies `{text}` (known: {known}): `terraform init` fails"), "pin a line that exists: `~> 0.1` (the documented `~> 0.3` was never released)"));
+                        out.push(Finding::new(rule, &rp.file.path, pos, format!("no published release of ubicloud/ubicloud satisfies `{text}` (known: {known}): `terraform init` fails")).with_help("pin a line that exists: `~> 0.1` (the documented `~> 0.3` was never released)"));
                     } else if !c.is_pessimistic() {
-                        out.push(Finding::new(rule, &rp.file.path, pos, format!("`{text}` does not pin with `~>`: a new minor line would be picked up unreviewed"), "use a pessimistic constraint such as `~> 0.1`"));
+                        out.push(Finding::new(rule, &rp.file.path, pos, format!("`{text}` does not pin with `~>`: a new minor line would be picked up unreviewed")).with_help("use a pessimistic constraint such as `~> 0.1`"));
                     }
                 }
             }

@@ -13,7 +13,7 @@ pub mod provider;
 
 use busflow_hcl::{BlockRef, Module, Pos};
 
-use crate::finding::Finding;
+use crate::Finding;
 
 pub use checks::{check_module, check_providers};
 
@@ -58,25 +58,19 @@ pub static GAPS: &[Gap] = &[
 ];
 
 fn at(
-    rule: &'static str,
+    rule: &'static crate::Rule,
     b: BlockRef<'_>,
     message: impl Into<String>,
     help: impl Into<String>,
 ) -> Finding {
-    Finding::new(rule, &b.file.path, b.pos(), message, help)
+    Finding::new(rule, &b.file.path, b.pos(), message).with_help(help)
 }
 
 fn missing(
-    rule: &'static str,
+    rule: &'static crate::Rule,
     module: &Module,
     message: impl Into<String>,
     help: impl Into<String>,
 ) -> Finding {
-    Finding::new(
-        rule,
-        &module.anchor(),
-        Pos { line: 1, column: 1 },
-        message,
-        help,
-    )
+    Finding::new(rule, module.anchor(), Pos { line: 1, column: 1 }, message).with_help(help)
 }

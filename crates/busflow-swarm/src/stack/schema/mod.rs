@@ -21,12 +21,14 @@ mod model;
 mod v3;
 mod validate;
 
+use crate::Rule;
+use crate::catalog::SWARM_COMPOSE_012;
 use std::collections::BTreeMap;
 
 use super::Stack;
-use crate::finding::Finding;
+use crate::Finding;
 
-const RULE: &str = "SWARM-COMPOSE-012";
+const RULE: &Rule = &SWARM_COMPOSE_012;
 
 /// docker/cli's `ForbiddenProperties`: keys of a service it refuses before
 /// anything else, with its own advice.
