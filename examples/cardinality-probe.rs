@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --example cardinality-probe -- --rules DIR --prometheus URL [--tenant ID]
 //!                                          [--format human|json|sarif] [--fail-on error|warning|info]
+//!                                          [--select ID,...] [--ignore ID,...]
 //! ```
 //!
 //! Reads every rule file below DIR, counts the active series of each custom
@@ -11,6 +12,8 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 #[path = "support/prometheus_api.rs"]
 mod prometheus_api;
 
@@ -18,7 +21,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use busflow::obs_rules::{Config, Mode, check_rule_dir, probe};
-use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
+use busflow::{ExitStatus, Format};
 use clap::Parser;
 use prometheus_api::PrometheusApi;
 
@@ -34,18 +37,18 @@ struct Args {
     /// Use Mimir's cardinality endpoint instead of `count by (__name__)`.
     #[arg(long)]
     mimir_cardinality: bool,
-    /// Output format: human, json or sarif.
-    #[arg(long, default_value = "human")]
-    format: Format,
-    /// Exit 2 when a finding has this severity or a higher one.
-    #[arg(long, default_value = "error")]
-    fail_on: Severity,
+    #[command(flatten)]
+    output: output::Output,
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args = match cli::parse::<Args>() {
         Ok(a) => a,
+        Err(code) => return code,
+    };
+    let selection = match args.output.selection("cardinality-probe") {
+        Ok(s) => s,
         Err(code) => return code,
     };
     let config = Config::default();
@@ -68,7 +71,7 @@ async fn main() -> ExitCode {
             return ExitStatus::CouldNotRun.into();
         }
     };
-    if args.format == Format::Human {
+    if args.output.format == Format::Human {
         println!(
             "{:<48} {:>10} {:>10} {:>10}",
             "metric", "series", "budget", "headroom"
@@ -81,14 +84,10 @@ async fn main() -> ExitCode {
         }
         println!();
     }
-    let findings: Vec<Finding> = report.findings.into_iter().collect();
-    let out = Report::new(findings, 0);
-    let sources = Sources::load(std::path::Path::new(""), out.findings());
-    print!("{}", out.render(args.format, &sources, &catalog()));
     eprintln!(
         "cardinality-probe: {} requests to {}",
         source.requests(),
         args.api.prometheus
     );
-    ExitStatus::for_findings(out.findings(), args.fail_on).into()
+    args.output.finish(report.findings, &selection)
 }

@@ -3,18 +3,21 @@
 //!
 //! ```text
 //! cargo run --example check-rules -- FILE... [--format human|json|sarif] [--fail-on error|warning|info]
+//!                                            [--select ID,...] [--ignore ID,...]
 //! ```
 //!
 //! Exit codes: 0 clean, 1 could not run, 2 findings at or above `--fail-on`.
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use busflow::obs_rules::{Config, check_rule_paths};
-use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
+use busflow::{ExitStatus, Finding};
 use clap::Parser;
 
 /// Check Prometheus rule files.
@@ -24,17 +27,17 @@ struct Args {
     /// Rule files.
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// Output format: human, json or sarif.
-    #[arg(long, default_value = "human")]
-    format: Format,
-    /// Exit 2 when a finding has this severity or a higher one.
-    #[arg(long, default_value = "error")]
-    fail_on: Severity,
+    #[command(flatten)]
+    output: output::Output,
 }
 
 fn main() -> ExitCode {
     let args = match cli::parse::<Args>() {
         Ok(a) => a,
+        Err(code) => return code,
+    };
+    let selection = match args.output.selection("check-rules") {
+        Ok(s) => s,
         Err(code) => return code,
     };
     let config = Config::default();
@@ -51,10 +54,6 @@ fn main() -> ExitCode {
         .map(|g| g.rules.len())
         .sum();
     let findings: Vec<Finding> = checked.into_iter().flat_map(|c| c.findings).collect();
-    // Source lines only for the files that have findings.
-    let sources = Sources::load(std::path::Path::new(""), &findings);
-    let report = Report::new(findings, 0);
-    print!("{}", report.render(args.format, &sources, &catalog()));
     eprintln!("check-rules: {rules} rules in {} files", args.files.len());
-    ExitStatus::for_findings(report.findings(), args.fail_on).into()
+    args.output.finish(findings, &selection)
 }

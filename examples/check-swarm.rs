@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! check-swarm PATH... [--format human|json|sarif] [--fail-on error|warning|info]
+//!                      [--select ID,...] [--ignore ID,...] [--environment]
 //! ```
 //!
 //! A folder is read as the Terraform module `terraform/modules/swarm`
@@ -12,13 +13,15 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use busflow::preflight::Limits;
 use busflow::swarm::{Module, StackContract, StackFile, TfContract, check_module, check_stack};
-use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
+use busflow::{ExitStatus, Finding};
 use clap::Parser;
 
 /// Check Terraform module folders (SWARM-TF-*) and stack files
@@ -33,12 +36,8 @@ struct Args {
     /// Module folders and stack files.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
-    /// Output format: human, json or sarif.
-    #[arg(long, default_value = "human")]
-    format: Format,
-    /// Exit 2 when a finding has this severity or a higher one.
-    #[arg(long, default_value = "error")]
-    fail_on: Severity,
+    #[command(flatten)]
+    output: output::Output,
     /// The largest file read, in bytes.
     #[arg(long, default_value_t = Limits::DEFAULT_MAX_FILE_BYTES)]
     max_file_bytes: u64,
@@ -53,6 +52,10 @@ struct Args {
 fn main() -> ExitCode {
     let args = match cli::parse::<Args>() {
         Ok(a) => a,
+        Err(code) => return code,
+    };
+    let selection = match args.output.selection("check-swarm") {
+        Ok(s) => s,
         Err(code) => return code,
     };
     let contract = StackContract {
@@ -94,8 +97,5 @@ fn main() -> ExitCode {
             findings.extend(check_stack(path, &text, production, &contract));
         }
     }
-    let sources = Sources::load(std::path::Path::new(""), &findings);
-    let report = Report::new(findings, 0);
-    print!("{}", report.render(args.format, &sources, &catalog()));
-    ExitStatus::for_findings(report.findings(), args.fail_on).into()
+    args.output.finish(findings, &selection)
 }

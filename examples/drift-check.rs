@@ -4,6 +4,7 @@
 //! drift-check --dir terraform/production [--terraform PATH]
 //! drift-check --exit-code 2 --output plan.txt          # a saved run
 //!             [--repo owner/name] [--github-api URL]
+//!             [--format human|json|sarif] [--fail-on SEVERITY] [--select ID,...] [--ignore ID,...]
 //! ```
 //!
 //! Runs (or reads) `terraform plan -detailed-exitcode`; nothing is ever
@@ -11,17 +12,20 @@
 //! issue labelled `ops`, `drift` when `BUSFLOW_GITHUB_TOKEN` and `--repo`
 //! are given, and posts to Slack when `BUSFLOW_SLACK_WEBHOOK` is set:
 //! busflow-swarm's report routed through busflow-backup's notifier and issue
-//! tracker, composed here so the crates stay independent. Exit codes: 0
+//! tracker, composed here so the crates stay independent. The drift is
+//! reported as SWARM-OPS-002 findings, one per resource. Exit codes: 0
 //! clean, 2 drift, 1 the plan failed or could not run.
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use busflow::backup::{
-    GitHubIssues, HttpSettings, IssueTracker, Notifier, Secret, SlackWebhook, UtcTime, dedup_key,
+    GitHubIssues, HttpSettings, Notifier, Secret, SlackWebhook, UtcTime, dedup_key, file_issue,
 };
 use busflow::swarm::ops::{DriftReport, DriftStatus};
 use clap::Parser;
@@ -50,6 +54,8 @@ struct Args {
     /// The GitHub API (https only: the token is a credential).
     #[arg(long, default_value = "https://api.github.com")]
     github_api: String,
+    #[command(flatten)]
+    report: output::Output,
 }
 
 async fn route(report: &DriftReport, args: &Args) -> Result<(), String> {
@@ -61,25 +67,18 @@ async fn route(report: &DriftReport, args: &Args) -> Result<(), String> {
     if let (Some(repo), Ok(token)) = (&args.repo, std::env::var("BUSFLOW_GITHUB_TOKEN")) {
         let github = GitHubIssues::new(&args.github_api, repo, Secret::new(token))
             .map_err(|e| e.to_string())?;
-        let body = report.issue_body();
-        if let Some(n) = github
-            .find_open("ops,drift", &key)
-            .await
-            .map_err(|e| e.to_string())?
-        {
-            github.comment(n, &body).await.map_err(|e| e.to_string())?;
-            println!("commented on issue #{n}");
-        } else {
-            let n = github
-                .create(
-                    &format!("{key} {}", report.issue_title(&key)),
-                    &body,
-                    &["ops", "drift"],
-                )
-                .await
-                .map_err(|e| e.to_string())?;
-            println!("opened issue #{n}");
-        }
+        let title = format!("{key} {}", report.issue_title(&key));
+        let (n, opened) = file_issue(
+            &github,
+            &["ops", "drift"],
+            &key,
+            &title,
+            &report.issue_body(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let verb = if opened { "opened" } else { "commented on" };
+        eprintln!("drift-check: {verb} issue #{n}");
     }
     if let Ok(url) = std::env::var("BUSFLOW_SLACK_WEBHOOK") {
         SlackWebhook::new(Secret::new(url))
@@ -87,7 +86,7 @@ async fn route(report: &DriftReport, args: &Args) -> Result<(), String> {
             .notify(&text)
             .await
             .map_err(|e| e.to_string())?;
-        println!("posted to Slack");
+        eprintln!("drift-check: posted to Slack");
     }
     Ok(())
 }
@@ -95,6 +94,10 @@ async fn route(report: &DriftReport, args: &Args) -> Result<(), String> {
 fn main() -> ExitCode {
     let args = match cli::parse::<Args>() {
         Ok(a) => a,
+        Err(code) => return code,
+    };
+    let selection = match args.report.selection("drift-check") {
+        Ok(s) => s,
         Err(code) => return code,
     };
     // A URL the token may not go to is a configuration error: refuse it
@@ -105,16 +108,16 @@ fn main() -> ExitCode {
         eprintln!("drift-check: error: --github-api: {e}");
         return ExitCode::from(1);
     }
-    let report = match (&args.exit_code, &args.output, &args.dir) {
+    let (report, at) = match (&args.exit_code, &args.output, &args.dir) {
         (Some(code), Some(path), _) => match std::fs::read_to_string(path) {
-            Ok(text) => DriftReport::from_plan(*code, &text),
+            Ok(text) => (DriftReport::from_plan(*code, &text), path.clone()),
             Err(e) => {
                 eprintln!("drift-check: error: {}: {e}", path.display());
                 return ExitCode::from(1);
             }
         },
         (None, _, Some(dir)) => match DriftReport::run(&args.terraform, dir) {
-            Ok(r) => r,
+            Ok(r) => (r, dir.clone()),
             Err(e) => {
                 eprintln!("drift-check: error: {e}");
                 return ExitCode::from(1);
@@ -126,25 +129,19 @@ fn main() -> ExitCode {
         }
     };
     match report.status {
-        DriftStatus::Clean => {
-            println!(
-                "no drift: {}",
-                report.summary.as_deref().unwrap_or("the plan is empty")
-            );
-            ExitCode::SUCCESS
-        }
+        DriftStatus::Clean => eprintln!(
+            "drift-check: no drift: {}",
+            report.summary.as_deref().unwrap_or("the plan is empty")
+        ),
         DriftStatus::Failed => {
             eprintln!("drift-check: the plan failed: {}", report.errors.join("; "));
-            ExitCode::from(1)
+            return ExitCode::from(1);
         }
         DriftStatus::Drift => {
-            println!(
-                "drift: {}",
+            eprintln!(
+                "drift-check: drift: {}",
                 report.summary.as_deref().unwrap_or("changes pending")
             );
-            for c in &report.changes {
-                println!("  {c}");
-            }
             let routed = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -153,7 +150,7 @@ fn main() -> ExitCode {
             if let Err(e) = routed {
                 eprintln!("drift-check: routing failed: {e}");
             }
-            ExitCode::from(2)
         }
     }
+    args.report.finish(report.findings(&at), &selection)
 }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! slo-report --prometheus http://prometheus:9090 [--tenant ID] [--window 30d]
-//!            [--format human|json|sarif] [--fail-on error]
+//!            [--format human|json|sarif] [--fail-on error] [--select ID,...] [--ignore ID,...]
 //! ```
 //!
 //! Queries good and total events of every SLO (the PromQL of
@@ -12,13 +12,15 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 #[path = "support/prometheus_api.rs"]
 mod prometheus_api;
 
 use std::process::ExitCode;
 
 use busflow::obs_rules::{SliQueries, live_report, measure, slo_findings, slo_table};
-use busflow::{ExitStatus, Finding, Format, Report, Severity, Sources, catalog};
+use busflow::{ExitStatus, Finding, Format, Severity};
 use clap::Parser;
 use prometheus_api::PrometheusApi;
 
@@ -36,18 +38,18 @@ struct Args {
     /// The budget window, as PromQL writes a range.
     #[arg(long, default_value = "30d")]
     window: String,
-    /// Output format: human, json or sarif.
-    #[arg(long, default_value = "human")]
-    format: Format,
-    /// Exit 2 when a finding has this severity or a higher one.
-    #[arg(long, default_value = "error")]
-    fail_on: Severity,
+    #[command(flatten)]
+    output: output::Output,
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args = match cli::parse::<Args>() {
         Ok(a) => a,
+        Err(code) => return code,
+    };
+    let selection = match args.output.selection("slo-report") {
+        Ok(s) => s,
         Err(code) => return code,
     };
     if busflow::obs_rules::parse_duration(&args.window).is_none() {
@@ -69,15 +71,12 @@ async fn main() -> ExitCode {
             return ExitStatus::CouldNotRun.into();
         }
     };
-    if args.format == Format::Human {
+    if args.output.format == Format::Human {
         println!("{}", live_report(&live));
     }
     let findings: Vec<Finding> = slo_findings(&live)
         .into_iter()
-        .filter(|f| args.format != Format::Human || f.severity != Severity::Info)
+        .filter(|f| args.output.format != Format::Human || f.severity != Severity::Info)
         .collect();
-    let out = Report::new(findings, 0);
-    let sources = Sources::load(std::path::Path::new(""), out.findings());
-    print!("{}", out.render(args.format, &sources, &catalog()));
-    ExitStatus::for_findings(out.findings(), args.fail_on).into()
+    args.output.finish(findings, &selection)
 }

@@ -6,7 +6,8 @@
 //! swarm-ops [--socket PATH] prune [--dry-run] [--hours 168]
 //! swarm-ops [--socket PATH] prune --every-node [--image docker:cli] [--docker docker] [--node-socket /var/run/docker.sock]
 //! swarm-ops [--socket PATH] demote NODE
-//! swarm-ops [--socket PATH] check-refs --stack FILE --name STACK
+//! swarm-ops [--socket PATH] check-refs --stack FILE --name STACK [--format human|json|sarif]
+//!                                     [--fail-on SEVERITY] [--select ID,...] [--ignore ID,...]
 //! ```
 //!
 //! The socket defaults to `DOCKER_HOST` (`unix://…`) or
@@ -15,6 +16,8 @@
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -100,6 +103,8 @@ enum Command {
         /// The stack name (`docker stack deploy … NAME`).
         #[arg(long)]
         name: String,
+        #[command(flatten)]
+        output: output::Output,
     },
 }
 
@@ -193,27 +198,21 @@ async fn run(args: Args) -> Result<ExitCode, String> {
             }
             Err(e) => Err(e.to_string()),
         },
-        Command::CheckRefs { stack, name } => {
+        Command::CheckRefs {
+            stack,
+            name,
+            output,
+        } => {
+            let selection = match output.selection("swarm-ops") {
+                Ok(s) => s,
+                Err(code) => return Ok(code),
+            };
             let text =
                 std::fs::read_to_string(&stack).map_err(|e| format!("{}: {e}", stack.display()))?;
             let missing = missing_references(&engine, &stack, &text, &name)
                 .await
                 .map_err(|e| e.to_string())?;
-            for f in &missing {
-                println!(
-                    "{}:{}:{}: {} {}",
-                    f.file.display(),
-                    f.start.line,
-                    f.start.column,
-                    f.rule_id,
-                    f.message
-                );
-            }
-            Ok(if missing.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(2)
-            })
+            Ok(output.finish(missing, &selection))
         }
     }
 }

@@ -155,9 +155,9 @@ pub fn run_with(
         .flat_map(|c| c.static_rules())
         .map(|r| r.id)
         .collect();
-    let split = suppress::apply(selection.filter(findings), &sources);
+    let report = Report::checked(findings, selection, &sources);
     Ok(Preflight {
-        report: Report::new(split.kept, split.suppressed.len()),
+        report,
         sources,
         checks_run,
         skipped,

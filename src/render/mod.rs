@@ -11,7 +11,9 @@ use std::str::FromStr;
 use crate::Rule;
 use crate::error::Error;
 use crate::finding::{Finding, Severity};
+use crate::select::Selection;
 use crate::sources::Sources;
+use crate::suppress;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -57,6 +59,15 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report a checking run gives for `findings`: only those of the
+    /// selected rules, without those an inline suppression comment in
+    /// `sources` silences (they are counted). Preflight and every example
+    /// that checks report through this.
+    pub fn checked(findings: Vec<Finding>, selection: &Selection, sources: &Sources) -> Self {
+        let split = suppress::apply(selection.filter(findings), sources);
+        Self::new(split.kept, split.suppressed.len())
+    }
+
     /// A report of `findings` (sorted here by file, line, column, rule).
     pub fn new(mut findings: Vec<Finding>, suppressed: usize) -> Self {
         findings

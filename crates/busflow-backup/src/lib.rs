@@ -61,7 +61,7 @@ pub use prune::{Verified, prune};
 pub use retention::{ALL, Counting, Kept, Period, Pin, Plan, Reason, RetentionPolicy, Span};
 pub use routing::{
     Backoff, GitHubIssues, ISSUE_LABEL, IssueTracker, Notifier, NotifyError, Routed, SlackWebhook,
-    dedup_key, route,
+    dedup_key, file_issue, route,
 };
 pub use settings::{RemoteSettings, VerifySettings};
 pub use source::{FALLBACK_WINDOW, SourceChoice, choose_source};

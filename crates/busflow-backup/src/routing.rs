@@ -286,6 +286,26 @@ pub fn dedup_key(pattern: &str, at: UtcTime) -> String {
     format!("[{pattern}] {year}-W{week:02}")
 }
 
+/// Files `body` under the open issue labelled `labels` whose title holds
+/// `key` (a comment), or opens one titled `title` (BACKUP-019: one issue
+/// per run pattern and ISO week). The issue's number, and whether it was
+/// opened now.
+pub async fn file_issue(
+    tracker: &dyn IssueTracker,
+    labels: &[&str],
+    key: &str,
+    title: &str,
+    body: &str,
+) -> Result<(u64, bool), NotifyError> {
+    match tracker.find_open(&labels.join(","), key).await? {
+        Some(n) => {
+            tracker.comment(n, body).await?;
+            Ok((n, false))
+        }
+        None => Ok((tracker.create(title, body, labels).await?, true)),
+    }
+}
+
 /// Routes a failure of `pattern` with `text` at `at` (BACKUP-018).
 pub async fn route(
     notifier: &dyn Notifier,
@@ -329,18 +349,8 @@ pub async fn route(
     let body = format!(
         "{text}\n\n(busflow-backup: Slack did not take this alert after {attempts} attempt(s).)"
     );
-    let (issue, opened) = match tracker.find_open(ISSUE_LABEL, &key).await? {
-        Some(n) => {
-            tracker.comment(n, &body).await?;
-            (n, false)
-        }
-        None => (
-            tracker
-                .create(&format!("{key} {pattern} failed"), &body, &[ISSUE_LABEL])
-                .await?,
-            true,
-        ),
-    };
+    let title = format!("{key} {pattern} failed");
+    let (issue, opened) = file_issue(tracker, &[ISSUE_LABEL], &key, &title, &body).await?;
     Ok(Routed {
         notified: false,
         attempts,

@@ -34,6 +34,42 @@ fn swarm_ops_002_exit_2_is_drift_with_the_changed_resources() {
 }
 
 #[test]
+fn swarm_ops_002_drift_is_one_finding_per_changed_resource() {
+    let at = std::path::Path::new("terraform/production");
+    let f = DriftReport::from_plan(2, DRIFT).findings(at);
+    let got: Vec<_> = f.iter().map(|f| (f.rule_id, f.message.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "SWARM-OPS-002",
+                "drift: hcloud_server.manager[0] will be updated in-place"
+            ),
+            (
+                "SWARM-OPS-002",
+                "drift: terraform_data.manager will be created"
+            ),
+        ]
+    );
+    assert!(
+        f.iter()
+            .all(|f| f.severity == busflow_swarm::Severity::Error
+                && f.file == at
+                && f.help.contains("nothing was applied"))
+    );
+    // A drift whose resources the output does not name is still one.
+    let f = DriftReport::from_plan(2, "Plan: 1 to add, 0 to change, 0 to destroy.\n").findings(at);
+    assert_eq!(f.len(), 1);
+    assert!(
+        f[0].message
+            .ends_with("Plan: 1 to add, 0 to change, 0 to destroy.")
+    );
+    // Clean and failed plans have none.
+    assert!(DriftReport::from_plan(0, CLEAN).findings(at).is_empty());
+    assert!(DriftReport::from_plan(1, FAILED).findings(at).is_empty());
+}
+
+#[test]
 fn swarm_ops_002_exit_0_is_clean_and_exit_1_a_failure_not_drift() {
     let r = DriftReport::from_plan(0, CLEAN);
     assert_eq!(r.status, DriftStatus::Clean);

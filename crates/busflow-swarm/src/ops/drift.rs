@@ -8,7 +8,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
+use crate::catalog::SWARM_OPS_002;
 use crate::error::{Error, ErrorKind};
+use crate::{Finding, Pos};
 
 /// What a plan said.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +108,41 @@ impl DriftReport {
         let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
         text.push_str(&String::from_utf8_lossy(&out.stderr));
         Ok(Self::from_plan(code, &text))
+    }
+
+    /// The drift as findings of SWARM-OPS-002, at `at` (the root module
+    /// planned, or the saved plan): one per resource the plan would touch,
+    /// or one with the summary when the plan names none. A clean or failed
+    /// plan has none (a failed plan is an error, not a finding).
+    pub fn findings(&self, at: &Path) -> Vec<Finding> {
+        if self.status != DriftStatus::Drift {
+            return Vec::new();
+        }
+        let help = "nothing was applied: review the plan, then apply the code or bring the code in line with the manual change";
+        let mut out: Vec<Finding> = self
+            .changes
+            .iter()
+            .map(|c| {
+                Finding::new(&SWARM_OPS_002, at, Pos::START, format!("drift: {c}")).with_help(help)
+            })
+            .collect();
+        if out.is_empty() {
+            out.push(
+                Finding::new(
+                    &SWARM_OPS_002,
+                    at,
+                    Pos::START,
+                    format!(
+                        "drift: {}",
+                        self.summary
+                            .as_deref()
+                            .unwrap_or("the plan would change something")
+                    ),
+                )
+                .with_help(help),
+            );
+        }
+        out
     }
 
     /// The issue title, with the ISO week for de-duplication
