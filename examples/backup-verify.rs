@@ -1,11 +1,12 @@
 //! `backup-verify`: the daily verify of the newest dump (BACKUP-005..017).
 //!
 //! ```text
-//! backup-verify --demo [--format human|json] [--progress auto|always|never]
+//! backup-verify --demo [--progress auto|always|never]
 //! backup-verify --config config/backup-verify/verify.yaml [flags]
 //! backup-verify --endpoint https://… --bucket B [--prefix P] [--ca FILE]
 //!               [--fallback-endpoint https://…] [--allowlist FILE] [--keep-database]
-//!               [--format human|json] [--progress auto|always|never]
+//!               [--progress auto|always|never] [--outcome FILE]
+//!               [--format human|json|sarif] [--fail-on SEVERITY] [--select ID,...] [--ignore ID,...]
 //! backup-verify … --prune [--pins backup-pins.yaml]
 //! ```
 //!
@@ -29,23 +30,31 @@
 //! (BACKUP-003; `ubicloud-cutover` writes it). A verify that did not pass
 //! prunes nothing.
 //!
+//! The run is reported as findings (`VerifyRun::findings`): the failure and
+//! failed probes as errors of their clause, warnings and a fallback read as
+//! warnings, passed probes and retention as information; `--format human`
+//! prints the outcome's text first, and `--outcome FILE` writes the whole
+//! outcome (sections, sizes, probes, retention's plan) as JSON.
+//!
 //! Exit codes: 0 passed (with or without warnings, or from the fallback
 //! source), 1 could not run (or could not prune), 2 failed or too big.
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use busflow::backup::{
-    ObjectStore, Outcome, Pin, PinFile, Plan, Progress, RemoteConfig, RemoteSettings,
-    RetentionPolicy, S3Store, Secret, Status, UtcTime, VerifyConfig, VerifySettings, choose_source,
-    find_program, produce, prune, verify,
+    Overrides, Pin, PinFile, Progress, RemoteConfig, RemoteSettings, S3Store, Secret, UtcTime,
+    VerifyConfig, VerifyRun, VerifySettings, choose_source, find_program, produce,
+    verify_then_prune,
 };
+use busflow::{Format, Severity};
 use clap::{Parser, ValueEnum};
 
 /// Verify the newest PostgreSQL dump in S3 by restoring it.
@@ -88,9 +97,6 @@ struct Args {
     /// Keep the verify database.
     #[arg(long)]
     keep_database: bool,
-    /// Output: human or json.
-    #[arg(long, value_enum, default_value = "human")]
-    format: Output,
     /// The data section's progress line on stderr.
     #[arg(long, value_enum, default_value = "auto")]
     progress: When,
@@ -100,12 +106,11 @@ struct Args {
     /// The pins file retention honours (BACKUP-003).
     #[arg(long, requires = "prune")]
     pins: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Output {
-    Human,
-    Json,
+    /// Write the whole outcome (and retention's plan) as JSON to this file.
+    #[arg(long)]
+    outcome: Option<PathBuf>,
+    #[command(flatten)]
+    output: output::Output,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,52 +120,32 @@ enum When {
     Never,
 }
 
-const DEFAULT_ALLOWLIST: &str = "config/backup-verify/soft-fk-allowlist.yaml";
-
-/// The settings file, then the flags over it.
-fn settings(args: &Args) -> Result<VerifySettings, String> {
-    let mut s = if let Some(path) = &args.config {
-        VerifySettings::load(path).map_err(|e| e.to_string())?
-    } else {
-        let endpoint = args
-            .endpoint
-            .as_deref()
-            .ok_or("--config, --endpoint or --demo is required")?;
-        VerifySettings::new(RemoteSettings::new("hetzner-s3", endpoint, "backups"))
-    };
-    if let Some(name) = &args.source {
-        s = s.with_source(name).map_err(|e| e.to_string())?;
+impl Args {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            source: self.source.clone(),
+            endpoint: self.endpoint.clone(),
+            bucket: self.bucket.clone(),
+            prefix: self.prefix.clone(),
+            ca: self.ca.clone(),
+            fallback_endpoint: self.fallback_endpoint.clone(),
+            allowlist: self.allowlist.clone(),
+            keep_database: self.keep_database,
+        }
     }
-    if let Some(e) = &args.endpoint {
-        s.source.endpoint.clone_from(e);
-    }
-    if let Some(b) = &args.bucket {
-        s.source.bucket.clone_from(b);
-    }
-    if let Some(p) = &args.prefix {
-        s.prefix.clone_from(p);
-    }
-    if let Some(ca) = &args.ca {
-        s.source.ca = Some(ca.clone());
-    }
-    if let Some(fb) = &args.fallback_endpoint {
-        let mut remote = RemoteSettings::new("minio-inswarm", fb, &s.source.bucket);
-        remote.ca.clone_from(&s.source.ca);
-        s.fallback = Some(remote);
-    }
-    if let Some(list) = &args.allowlist {
-        s.allowlist = Some(list.clone());
-    } else if s.allowlist.is_none() && std::path::Path::new(DEFAULT_ALLOWLIST).exists() {
-        s.allowlist = Some(PathBuf::from(DEFAULT_ALLOWLIST));
-    }
-    s.keep_database |= args.keep_database;
-    Ok(s)
 }
 
-/// The verify's outcome and, with `--prune`, what retention did.
-struct Report {
-    outcome: Outcome,
-    pruned: Option<Result<Plan, String>>,
+/// The settings file (or the endpoint given), then the flags over it.
+fn settings(args: &Args) -> Result<VerifySettings, String> {
+    let base = match (&args.config, &args.endpoint) {
+        (Some(path), _) => VerifySettings::load(path).map_err(|e| e.to_string())?,
+        (None, Some(endpoint)) => {
+            VerifySettings::new(RemoteSettings::new("hetzner-s3", endpoint, "backups"))
+        }
+        (None, None) => return Err("--config, --endpoint or --demo is required".into()),
+    };
+    base.overridden(&args.overrides())
+        .map_err(|e| e.to_string())
 }
 
 /// The pins when `--prune` is given (read before the verify, so that a
@@ -176,40 +161,28 @@ fn pins(args: &Args) -> Result<Option<Vec<Pin>>, String> {
     }
 }
 
-/// Verifies `store`, then prunes it when `pins` is given (`--prune`) and
-/// the verify passed.
-async fn verify_then_prune(
-    store: &dyn ObjectStore,
-    fell_back: Option<String>,
-    config: &VerifyConfig,
-    pins: Option<&[Pin]>,
-) -> Report {
-    let outcome = verify(store, fell_back, config).await;
-    let pruned = match (pins, outcome.verified()) {
-        (Some(pins), Some(proof)) => Some(
-            prune(
-                store,
-                &config.prefix,
-                &RetentionPolicy::documented(),
-                pins,
-                UtcTime::now(),
-                &proof,
-            )
-            .await
-            .map_err(|e| e.to_string()),
-        ),
-        _ => None,
-    };
-    Report { outcome, pruned }
+fn progress(when: When) -> Option<Progress> {
+    let terminal = std::io::stderr().is_terminal();
+    (when == When::Always || (when == When::Auto && terminal))
+        .then(|| Progress::stderr_line(terminal))
 }
 
-async fn run(args: &Args) -> Result<Report, String> {
-    let progress = progress_line(args.progress);
+/// The run, and where its findings point (the settings file, or the store).
+async fn run(args: &Args) -> Result<(VerifyRun, PathBuf), String> {
+    let progress = progress(args.progress);
     let pins = pins(args)?;
     if args.demo {
-        return demo(progress, pins.as_deref()).await;
+        return Ok((
+            demo(progress, pins.as_deref()).await?,
+            PathBuf::from("demo"),
+        ));
     }
     let s = settings(args)?;
+    let at = if s.path.as_os_str().is_empty() {
+        PathBuf::from(format!("{}/{}", s.source.endpoint, s.source.bucket))
+    } else {
+        s.path.clone()
+    };
     let env = |name: &str| std::env::var(name).ok();
     let store = |r: &RemoteSettings| -> Result<S3Store, String> {
         S3Store::new(r.remote_config(env).map_err(|e| e.to_string())?).map_err(|e| e.to_string())
@@ -224,7 +197,7 @@ async fn run(args: &Args) -> Result<Report, String> {
         )
         .map_err(|e| e.to_string())?;
     config.progress = progress;
-    match &s.fallback {
+    let run = match &s.fallback {
         Some(fb) => {
             let fallback = store(fb)?;
             // The wait can take the whole window: say what it waits for.
@@ -245,52 +218,14 @@ async fn run(args: &Args) -> Result<Report, String> {
             )
             .await
             .map_err(|e| e.to_string())?;
-            Ok(verify_then_prune(choice.store, choice.fell_back, &config, pins.as_deref()).await)
+            verify_then_prune(choice.store, choice.fell_back, &config, pins.as_deref()).await
         }
-        None => Ok(verify_then_prune(&primary, None, &config, pins.as_deref()).await),
-    }
+        None => verify_then_prune(&primary, None, &config, pins.as_deref()).await,
+    };
+    Ok((run, at))
 }
 
-/// A progress line on stderr: bytes, percent and throughput, at most four
-/// times a second (and once at the end).
-fn progress_line(when: When) -> Option<Progress> {
-    let terminal = std::io::stderr().is_terminal();
-    if when == When::Never || (when == When::Auto && !terminal) {
-        return None;
-    }
-    // (when the data section started, when the line was last drawn)
-    let clock = Mutex::new((None::<Instant>, None::<Instant>));
-    Some(Progress::new(move |read, total| {
-        let Ok(mut clock) = clock.lock() else { return };
-        let now = Instant::now();
-        let started = *clock.0.get_or_insert(now);
-        let last = &mut clock.1;
-        let done = read >= total && total > 0;
-        if !done && last.is_some_and(|t| now.duration_since(t) < Duration::from_millis(250)) {
-            return;
-        }
-        *last = Some(now);
-        let secs = started.elapsed().as_secs_f64().max(1e-3);
-        #[allow(clippy::cast_precision_loss)]
-        let (mb, total_mb, rate) = (
-            read as f64 / 1e6,
-            total as f64 / 1e6,
-            read as f64 / 1e6 / secs,
-        );
-        let percent = (read * 100).checked_div(total).unwrap_or(0);
-        let filled = usize::try_from(percent / 5).unwrap_or(20);
-        let bar = format!("{}{}", "#".repeat(filled), ".".repeat(20 - filled.min(20)));
-        let mut err = std::io::stderr().lock();
-        let line = format!("data [{bar}] {mb:.1} / {total_mb:.1} MB {percent:>3}% {rate:.1} MB/s");
-        let _ = if terminal {
-            write!(err, "\r{line}{}", if done { "\n" } else { "" })
-        } else {
-            writeln!(err, "{line}")
-        };
-    }))
-}
-
-async fn demo(progress: Option<Progress>, pins: Option<&[Pin]>) -> Result<Report, String> {
+async fn demo(progress: Option<Progress>, pins: Option<&[Pin]>) -> Result<VerifyRun, String> {
     let pg = testkit::Postgres::start().map_err(|e| e.to_string())?;
     let s3 = testkit::S3::start().map_err(|e| e.to_string())?;
     s3.create_bucket("backups").map_err(|e| e.to_string())?;
@@ -342,74 +277,18 @@ async fn demo(progress: Option<Progress>, pins: Option<&[Pin]>) -> Result<Report
     Ok(verify_then_prune(&store, None, &config, pins).await)
 }
 
-fn human(out: &Outcome) -> String {
-    use std::fmt::Write as _;
-    let mut text = format!(
-        "{:?}: {}\n",
-        out.status,
-        out.dump.as_deref().unwrap_or("(no dump)")
-    );
-    if let Some(a) = &out.archive {
-        let _ = writeln!(text, "  archive: {a}");
-    }
-    for s in &out.sections {
-        let _ = writeln!(
-            text,
-            "  {:<9} exit {:?} in {} ms ({} bytes in)",
-            s.section, s.exit_code, s.duration_ms, s.bytes_in
-        );
-    }
-    for p in &out.probes {
-        let _ = writeln!(
-            text,
-            "  {} {}: {}",
-            if p.passed { "ok  " } else { "FAIL" },
-            p.rule_id,
-            p.detail
-        );
-    }
-    for w in &out.warnings {
-        let _ = writeln!(text, "  warning: {w}");
-    }
-    if !out.extensions_missing.is_empty() {
-        let _ = writeln!(
-            text,
-            "  extensions not on the target (reported, not fatal): {}",
-            out.extensions_missing.join(", ")
-        );
-    }
-    if let Some(f) = &out.failure {
-        let _ = writeln!(text, "  failure: {f}");
-    }
-    text
-}
-
-fn human_plan(plan: &Plan) -> String {
-    use std::fmt::Write as _;
-    let mut text = format!(
-        "retention: kept {}, deleted {}, not dumps (left alone) {}\n",
-        plan.keep.len(),
-        plan.delete.len(),
-        plan.rejected.len()
-    );
-    for k in &plan.keep {
-        let reasons: Vec<String> = k.reasons.iter().map(ToString::to_string).collect();
-        let _ = writeln!(text, "  keep   {} ({})", k.key, reasons.join(", "));
-    }
-    for d in &plan.delete {
-        let _ = writeln!(text, "  delete {d}");
-    }
-    text
-}
-
 fn main() -> ExitCode {
     let args = match cli::parse::<Args>() {
         Ok(a) => a,
         Err(code) => return code,
     };
+    let selection = match args.output.selection("backup-verify") {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     // Moving bytes between a socket and a pipe needs one thread; a
     // multi-thread runtime wakes another for every chunk and, measured with
-    // backup-speed, doubled the verify's CPU.
+    // the backup-speed benchmark, doubled the verify's CPU.
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -420,42 +299,29 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run(&args)) {
-        Ok(Report {
-            outcome: out,
-            pruned,
-        }) => {
-            match (args.format, &pruned) {
-                (Output::Json, None) => println!("{}", out.to_json()),
-                (Output::Json, Some(p)) => {
-                    let mut json = serde_json::to_value(&out).unwrap_or_default();
-                    json["retention"] = match p {
-                        Ok(plan) => plan.to_json(),
-                        Err(e) => serde_json::json!({ "error": e }),
-                    };
-                    println!("{json:#}");
-                }
-                (Output::Human, _) => {
-                    print!("{}", human(&out));
-                    if let Some(Ok(plan)) = &pruned {
-                        print!("{}", human_plan(plan));
-                    }
-                }
-            }
-            if let Some(Err(e)) = &pruned {
-                eprintln!("backup-verify: error: retention: {e}");
-                return ExitCode::from(1);
-            }
-            match out.status {
-                Status::Passed | Status::PassedWithWarnings | Status::SourceFallback => {
-                    ExitCode::SUCCESS
-                }
-                _ => ExitCode::from(2),
-            }
-        }
+    let (run, at) = match runtime.block_on(run(&args)) {
+        Ok(done) => done,
         Err(e) => {
             eprintln!("backup-verify: error: {e}");
-            ExitCode::from(1)
+            return ExitCode::from(1);
         }
+    };
+    if let Some(path) = &args.outcome
+        && let Err(e) = std::fs::write(path, format!("{:#}\n", run.to_json()))
+    {
+        eprintln!("backup-verify: error: {}: {e}", path.display());
+        return ExitCode::from(1);
     }
+    let mut findings = run.findings(Path::new(&at));
+    if args.output.format == Format::Human {
+        // The text already lists what passed.
+        print!("{run}");
+        findings.retain(|f| f.severity > Severity::Info);
+    }
+    let code = args.output.finish(findings, &selection);
+    if let Some(Err(e)) = &run.pruned {
+        eprintln!("backup-verify: error: retention: {e}");
+        return ExitCode::from(1);
+    }
+    code
 }

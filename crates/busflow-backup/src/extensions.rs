@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use tokio_postgres::Client;
 
 use crate::archive::Toc;
+use crate::catalog::BACKUP_010;
 use crate::outcome::Outcome;
 use crate::restore;
 use crate::verify::{VerifyConfig, ident, pg_error};
@@ -72,7 +73,7 @@ impl ExtensionPlan {
         }
         for e in toc.entries.iter().filter(|e| roots.contains(&e.dump_id)) {
             let why = plan.refused.get(&e.tag).map_or("", String::as_str);
-            out.warnings.push(format!("BACKUP-010: the dump creates extension `{}`, which the target cannot create ({why}); it and the objects that depend on it were skipped", e.tag));
+            out.warn(&BACKUP_010, format!("the dump creates extension `{}`, which the target cannot create ({why}); it and the objects that depend on it were skipped", e.tag));
         }
         plan.listing = restore::list(&config.pg_restore, prefix)
             .await
@@ -107,10 +108,13 @@ impl ExtensionPlan {
                 Ok(()) => out.extensions_created.push(ext.clone()),
                 Err(e) => {
                     out.extensions_missing.push(ext.clone());
-                    out.warnings.push(format!(
-                        "BACKUP-010: CREATE EXTENSION {ext} failed on the target: {}",
-                        pg_error(&e)
-                    ));
+                    out.warn(
+                        &BACKUP_010,
+                        format!(
+                            "CREATE EXTENSION {ext} failed on the target: {}",
+                            pg_error(&e)
+                        ),
+                    );
                 }
             }
         }
@@ -132,10 +136,13 @@ impl ExtensionPlan {
             return Ok(());
         }
         let names: Vec<&str> = absent.iter().map(|(_, n)| n.as_str()).collect();
-        out.warnings.push(format!(
-            "BACKUP-010: the data of {} was not restored: its extension is not on the target",
-            names.join(", ")
-        ));
+        out.warn(
+            &BACKUP_010,
+            format!(
+                "the data of {} was not restored: its extension is not on the target",
+                names.join(", ")
+            ),
+        );
         self.skip.extend(absent.iter().map(|(id, _)| *id));
         self.write()
     }
@@ -226,12 +233,11 @@ pub(crate) async fn deactivate_cron(db: &Client, out: &mut Outcome) -> Result<()
             .await
             .map_err(|e| {
                 format!(
-                    "BACKUP-010: restored pg_cron jobs could not be deactivated: {}",
+                    "restored pg_cron jobs could not be deactivated: {}",
                     pg_error(&e)
                 )
             })?;
-        out.warnings
-            .push("BACKUP-010: restored pg_cron jobs were deactivated".into());
+        out.warn(&BACKUP_010, "restored pg_cron jobs were deactivated");
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ mod conninfo;
 mod drill;
 mod error;
 mod extensions;
+mod job;
 mod name;
 mod outcome;
 mod pgtls;
@@ -51,8 +52,9 @@ pub use catalog::CATALOG;
 pub use conninfo::redact as redact_conninfo;
 pub use drill::{Cadence, DrillResult, Due, next_drill};
 pub use error::{Error, ErrorKind};
+pub use job::{VerifyRun, verify_then_prune};
 pub use name::{DumpName, RejectReason, Rejection};
-pub use outcome::{Outcome, Probe, SectionOutcome, Status};
+pub use outcome::{Note, Outcome, Probe, SectionOutcome, Status};
 pub use pgtools::find_program;
 pub use pins::{PinFile, PinnedDump};
 pub use producer::{Produced, produce};
@@ -63,7 +65,7 @@ pub use routing::{
     Backoff, GitHubIssues, ISSUE_LABEL, IssueTracker, Notifier, NotifyError, Routed, SlackWebhook,
     dedup_key, file_issue, route,
 };
-pub use settings::{RemoteSettings, VerifySettings};
+pub use settings::{DEFAULT_ALLOWLIST, Overrides, RemoteSettings, VerifySettings};
 pub use source::{FALLBACK_WINDOW, SourceChoice, choose_source};
 pub use store::{ObjectInfo, ObjectReader, ObjectStore, PART_SIZE, RemoteConfig, S3Store, Secret};
 pub use utc::{Civil, UtcTime};

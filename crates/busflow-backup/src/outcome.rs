@@ -1,6 +1,10 @@
 //! The verify's outcome: a typed value that serialises to JSON.
 
+use std::fmt;
+
 use serde::Serialize;
+
+use crate::Rule;
 
 /// The verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,12 +41,46 @@ pub struct SectionOutcome {
 /// One probe's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Probe {
-    /// The clause (`BACKUP-012`).
-    pub rule_id: &'static str,
+    /// The clause (`BACKUP-012`); its ID in JSON as `rule_id`.
+    #[serde(rename = "rule_id", serialize_with = "rule_id")]
+    pub rule: &'static Rule,
     /// Whether it passed.
     pub passed: bool,
     /// What was found.
     pub detail: String,
+}
+
+// serde's `serialize_with` passes the field by reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn rule_id<S: serde::Serializer>(rule: &&'static Rule, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(rule.id)
+}
+
+/// Something the verify said, under the clause it serves: a failure or a
+/// warning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// The clause (`BACKUP-005`); its ID in JSON as `rule_id`.
+    #[serde(rename = "rule_id", serialize_with = "rule_id")]
+    pub rule: &'static Rule,
+    /// What happened.
+    pub message: String,
+}
+
+impl Note {
+    /// A note of `rule`.
+    pub fn new(rule: &'static Rule, message: impl Into<String>) -> Self {
+        Self {
+            rule,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.rule.id, self.message)
+    }
 }
 
 /// What the verify did and found.
@@ -71,9 +109,9 @@ pub struct Outcome {
     /// The probes.
     pub probes: Vec<Probe>,
     /// Warnings.
-    pub warnings: Vec<String>,
-    /// Why it failed, when it did.
-    pub failure: Option<String>,
+    pub warnings: Vec<Note>,
+    /// Why it failed (or was too big), when it did.
+    pub failure: Option<Note>,
     /// The verify database, when kept.
     pub kept_database: Option<String>,
 }
@@ -98,10 +136,14 @@ impl Outcome {
         }
     }
 
-    pub(crate) fn fail(mut self, why: impl Into<String>) -> Self {
+    pub(crate) fn fail(mut self, rule: &'static Rule, why: impl Into<String>) -> Self {
         self.status = Status::Failed;
-        self.failure = Some(why.into());
+        self.failure = Some(Note::new(rule, why));
         self
+    }
+
+    pub(crate) fn warn(&mut self, rule: &'static Rule, message: impl Into<String>) {
+        self.warnings.push(Note::new(rule, message));
     }
 
     /// The final status from what was recorded (failures stay failures).
@@ -114,7 +156,7 @@ impl Outcome {
                         .probes
                         .iter()
                         .find(|p| !p.passed)
-                        .map(|p| format!("{}: {}", p.rule_id, p.detail));
+                        .map(|p| Note::new(p.rule, p.detail.clone()));
                 }
             } else if self.fell_back.is_some() {
                 self.status = Status::SourceFallback;

@@ -1,9 +1,11 @@
 //! Progress of the data section: the one full download (BACKUP-008), as
 //! bytes read so far of the object's size, for a progress bar.
 
+use std::io::Write as _;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, ReadBuf};
 
@@ -18,9 +20,50 @@ impl Progress {
         Self(Arc::new(f))
     }
 
+    /// A progress line on standard error: bytes, percent and throughput,
+    /// at most four times a second (and once at the end). On a terminal
+    /// the line is redrawn in place; elsewhere each update is a line.
+    pub fn stderr_line(terminal: bool) -> Self {
+        // (when the data section started, when the line was last drawn)
+        let clock = Mutex::new((None::<Instant>, None::<Instant>));
+        Self::new(move |read, total| {
+            let Ok(mut clock) = clock.lock() else { return };
+            let now = Instant::now();
+            let started = *clock.0.get_or_insert(now);
+            let last = &mut clock.1;
+            let done = read >= total && total > 0;
+            if !done && last.is_some_and(|t| now.duration_since(t) < Duration::from_millis(250)) {
+                return;
+            }
+            *last = Some(now);
+            let line = line(read, total, started.elapsed());
+            let mut err = std::io::stderr().lock();
+            let _ = if terminal {
+                write!(err, "\r{line}{}", if done { "\n" } else { "" })
+            } else {
+                writeln!(err, "{line}")
+            };
+        })
+    }
+
     fn report(&self, read: u64, total: u64) {
         (self.0)(read, total);
     }
+}
+
+/// `data [#########...........] 45.0 / 100.0 MB  45% 90.0 MB/s`.
+fn line(read: u64, total: u64, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64().max(1e-3);
+    #[allow(clippy::cast_precision_loss)]
+    let (mb, total_mb, rate) = (
+        read as f64 / 1e6,
+        total as f64 / 1e6,
+        read as f64 / 1e6 / secs,
+    );
+    let percent = (read * 100).checked_div(total).unwrap_or(0);
+    let filled = usize::try_from(percent / 5).unwrap_or(20).min(20);
+    let bar = format!("{}{}", "#".repeat(filled), ".".repeat(20 - filled));
+    format!("data [{bar}] {mb:.1} / {total_mb:.1} MB {percent:>3}% {rate:.1} MB/s")
 }
 
 impl std::fmt::Debug for Progress {
@@ -74,6 +117,20 @@ impl AsyncRead for Counted<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_says_bytes_percent_and_rate() {
+        let l = line(45_000_000, 100_000_000, Duration::from_millis(500));
+        assert_eq!(
+            l,
+            "data [#########...........] 45.0 / 100.0 MB  45% 90.0 MB/s"
+        );
+        assert!(
+            line(5, 0, Duration::ZERO).contains("  0%"),
+            "no size: no percent"
+        );
+        assert!(line(200, 100, Duration::from_secs(1)).contains("[####################]"));
+    }
     use std::sync::Mutex;
     use tokio::io::AsyncReadExt;
 

@@ -30,7 +30,7 @@ impl Outcome {
         ) && self
             .probes
             .iter()
-            .any(|p| p.rule_id == "BACKUP-011" && p.passed);
+            .any(|p| *p.rule == crate::catalog::BACKUP_011 && p.passed);
         passed
             .then(|| self.dump.clone())
             .flatten()

@@ -111,6 +111,32 @@ fn err_for(
 
 const START: Pos = Pos { line: 1, column: 1 };
 
+/// The allow-list a verify reads when its settings name none, relative to
+/// the working directory (the infrastructure repository's root in CI).
+pub const DEFAULT_ALLOWLIST: &str = "config/backup-verify/soft-fk-allowlist.yaml";
+
+/// Values given over a settings file (a command line's flags); `None`
+/// keeps the file's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// Read the remote of this name first (BACKUP-006).
+    pub source: Option<String>,
+    /// The source remote's endpoint.
+    pub endpoint: Option<String>,
+    /// The source remote's bucket.
+    pub bucket: Option<String>,
+    /// The dumps' key prefix.
+    pub prefix: Option<String>,
+    /// A PEM CA to trust for the remotes.
+    pub ca: Option<PathBuf>,
+    /// An in-swarm fallback remote's endpoint.
+    pub fallback_endpoint: Option<String>,
+    /// The soft-FK allow-list.
+    pub allowlist: Option<PathBuf>,
+    /// Keep the verify database.
+    pub keep_database: bool,
+}
+
 impl VerifySettings {
     /// The documented defaults, reading `source`.
     pub fn new(source: RemoteSettings) -> Self {
@@ -162,6 +188,41 @@ impl VerifySettings {
                 ))
             }
         }
+    }
+
+    /// These settings with `o` over them, as a command line overrides a
+    /// settings file: the named source first, then each value given. A
+    /// fallback endpoint makes an in-swarm fallback remote (`minio-inswarm`)
+    /// with the source's bucket and CA. Without an allow-list in either,
+    /// [`DEFAULT_ALLOWLIST`] is used when it exists.
+    pub fn overridden(mut self, o: &Overrides) -> Result<Self, Error> {
+        if let Some(name) = &o.source {
+            self = self.with_source(name)?;
+        }
+        if let Some(e) = &o.endpoint {
+            self.source.endpoint.clone_from(e);
+        }
+        if let Some(b) = &o.bucket {
+            self.source.bucket.clone_from(b);
+        }
+        if let Some(p) = &o.prefix {
+            self.prefix.clone_from(p);
+        }
+        if let Some(ca) = &o.ca {
+            self.source.ca = Some(ca.clone());
+        }
+        if let Some(fb) = &o.fallback_endpoint {
+            let mut remote = RemoteSettings::new("minio-inswarm", fb, &self.source.bucket);
+            remote.ca.clone_from(&self.source.ca);
+            self.fallback = Some(remote);
+        }
+        if let Some(list) = &o.allowlist {
+            self.allowlist = Some(list.clone());
+        } else if self.allowlist.is_none() && Path::new(DEFAULT_ALLOWLIST).exists() {
+            self.allowlist = Some(PathBuf::from(DEFAULT_ALLOWLIST));
+        }
+        self.keep_database |= o.keep_database;
+        Ok(self)
     }
 
     /// Reads the settings file.
@@ -441,6 +502,53 @@ pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backup_006_flags_override_the_file_and_a_fallback_endpoint_makes_the_in_swarm_remote() {
+        let base = VerifySettings::new(RemoteSettings::new(
+            "hetzner-s3",
+            "https://fsn1.example",
+            "backups",
+        ));
+        let o = Overrides {
+            bucket: Some("dumps".into()),
+            prefix: Some("prod/".into()),
+            ca: Some(PathBuf::from("ca.pem")),
+            fallback_endpoint: Some("https://minio.internal:9000".into()),
+            allowlist: Some(PathBuf::from("list.yaml")),
+            keep_database: true,
+            ..Overrides::default()
+        };
+        let s = base.clone().overridden(&o).expect("overrides");
+        assert_eq!(
+            (s.source.bucket.as_str(), s.prefix.as_str()),
+            ("dumps", "prod/")
+        );
+        let fb = s.fallback.as_ref().expect("fallback");
+        assert_eq!(
+            (fb.name.as_str(), fb.bucket.as_str()),
+            ("minio-inswarm", "dumps")
+        );
+        assert_eq!(fb.ca, Some(PathBuf::from("ca.pem")));
+        assert_eq!(s.allowlist, Some(PathBuf::from("list.yaml")));
+        assert!(s.keep_database);
+        // The named source switches first, then the values apply to it.
+        let s = s
+            .overridden(&Overrides {
+                source: Some("minio-inswarm".into()),
+                ..Overrides::default()
+            })
+            .expect("switch");
+        assert_eq!(s.source.name, "minio-inswarm");
+        assert_eq!(s.fallback.map(|f| f.name), Some("hetzner-s3".into()));
+        let err = base
+            .overridden(&Overrides {
+                source: Some("r2".into()),
+                ..Overrides::default()
+            })
+            .expect_err("unknown remote");
+        assert!(err.to_string().contains("`r2`"), "{err}");
+    }
 
     fn parse(text: &str) -> Result<VerifySettings, Error> {
         VerifySettings::parse(Path::new("config/backup-verify/verify.yaml"), text)

@@ -30,9 +30,13 @@ pub(crate) fn pg_error(e: &tokio_postgres::Error) -> String {
 
 use crate::allowlist::{ColumnRef, SoftFkAllowlist};
 use crate::archive::{self, ArchiveError, Magic, Toc};
+use crate::catalog::{
+    BACKUP_001, BACKUP_005, BACKUP_007, BACKUP_008, BACKUP_009, BACKUP_010, BACKUP_011, BACKUP_012,
+    BACKUP_013, BACKUP_014, BACKUP_016,
+};
 use crate::extensions::{self, ExtensionPlan};
 use crate::name::DumpName;
-use crate::outcome::{Outcome, Probe, Status};
+use crate::outcome::{Note, Outcome, Probe, Status};
 use crate::pgtls;
 use crate::pgtools::{self, split_password};
 use crate::progress::{Counted, Progress};
@@ -175,13 +179,13 @@ pub async fn verify(
     let cleanup = deadline + std::time::Duration::from_mins(1);
     match tokio::time::timeout_at(cleanup, verify_until(source, config, out, deadline)).await {
         Ok(out) => out,
-        Err(_) => Outcome::new(source.name(), fell_back).fail(overdue(config)),
+        Err(_) => Outcome::new(source.name(), fell_back).fail(&BACKUP_016, overdue(config)),
     }
 }
 
 fn overdue(config: &VerifyConfig) -> String {
     format!(
-        "BACKUP-016: the verify did not finish within the job deadline of {:?}",
+        "the verify did not finish within the job deadline of {:?}",
         config.deadline
     )
 }
@@ -195,7 +199,7 @@ async fn verify_until(
     // BACKUP-005: the newest conforming dump.
     let listing = match source.list(&config.prefix).await {
         Ok(l) => l,
-        Err(e) => return out.fail(e.to_string()),
+        Err(e) => return out.fail(&BACKUP_005, e.to_string()),
     };
     let mut newest: Option<(DumpName, u64)> = None;
     for o in listing {
@@ -204,31 +208,37 @@ async fn verify_until(
                 newest = Some((n, o.size));
             }
             Ok(_) => {}
-            Err(r) => out.warnings.push(format!("BACKUP-001: {r}")),
+            Err(r) => out.warn(&BACKUP_001, r.to_string()),
         }
     }
     let Some((name, size)) = newest else {
-        return out.fail(format!(
-            "BACKUP-005: no dump named pg_dump_YYYYMMDD_HHMM.dump under `{}` on `{}`",
-            config.prefix,
-            source.name()
-        ));
+        return out.fail(
+            &BACKUP_005,
+            format!(
+                "no dump named pg_dump_YYYYMMDD_HHMM.dump under `{}` on `{}`",
+                config.prefix,
+                source.name()
+            ),
+        );
     };
     out.dump = Some(name.key().to_owned());
     out.size = Some(size);
     if size == 0 {
-        return out.fail(format!(
-            "BACKUP-005: `{}` is empty: the producer did not finish",
-            name.key()
-        ));
+        return out.fail(
+            &BACKUP_005,
+            format!("`{}` is empty: the producer did not finish", name.key()),
+        );
     }
     // BACKUP-007: the size guard.
     if size > config.size_ceiling {
         out.status = Status::TooBig;
-        out.failure = Some(format!(
-            "BACKUP-007: `{}` is {size} bytes, above the ceiling of {} bytes: move the verify to a runner with more disk and memory",
-            name.key(),
-            config.size_ceiling
+        out.failure = Some(Note::new(
+            &BACKUP_007,
+            format!(
+                "`{}` is {size} bytes, above the ceiling of {} bytes: move the verify to a runner with more disk and memory",
+                name.key(),
+                config.size_ceiling
+            ),
         ));
         return out;
     }
@@ -236,7 +246,7 @@ async fn verify_until(
     let (toc, prefix) = match read_toc(source, name.key(), size, config, &mut out).await {
         Ok(Some(read)) => read,
         Ok(None) => return out.settle(),
-        Err(why) => return out.fail(why),
+        Err(why) => return out.fail(&BACKUP_009, why),
     };
     // Pre-check from the TOC, before anything is restored.
     let dumped = toc.schemas();
@@ -246,9 +256,10 @@ async fn verify_until(
         .filter(|s| !dumped.contains(&s.as_str()))
         .collect();
     if !missing.is_empty() {
-        return out.fail(format!(
-            "BACKUP-012 (pre-check): the dump has no schema {missing:?}; nothing was restored"
-        ));
+        return out.fail(
+            &BACKUP_012,
+            format!("(pre-check) the dump has no schema {missing:?}; nothing was restored"),
+        );
     }
     let empty: Vec<&String> = config
         .schemas
@@ -256,9 +267,10 @@ async fn verify_until(
         .filter(|s| toc.tables_in(s) == 0)
         .collect();
     if !empty.is_empty() {
-        return out.fail(format!(
-            "BACKUP-013 (pre-check): the dump has no tables in {empty:?}; nothing was restored"
-        ));
+        return out.fail(
+            &BACKUP_013,
+            format!("(pre-check) the dump has no tables in {empty:?}; nothing was restored"),
+        );
     }
     restore_and_probe(source, name.key(), &toc, &prefix, config, out, deadline)
         .await
@@ -292,12 +304,12 @@ async fn read_toc(
                 Magic::Custom(h) => out.archive = Some(h.to_string()),
                 Magic::Plain => {
                     out.archive = Some("plain SQL dump".into());
-                    out.warnings.push("BACKUP-009: a plain-text dump: it cannot be restored in sections, so restore and probes were skipped; produce with --format=custom".into());
+                    out.warn(&BACKUP_009, "a plain-text dump: it cannot be restored in sections, so restore and probes were skipped; produce with --format=custom");
                     return Ok(None);
                 }
                 _ => {
                     return Err(format!(
-                        "BACKUP-009: `{key}` is neither a custom-format archive (PGDMP) nor a plain pg_dump script"
+                        "`{key}` is neither a custom-format archive (PGDMP) nor a plain pg_dump script"
                     ));
                 }
             }
@@ -312,13 +324,11 @@ async fn read_toc(
             }
             Err(ArchiveError::Incomplete) => {
                 return Err(format!(
-                    "BACKUP-009: the table of contents of `{key}` does not end within {want} bytes (truncated?)"
+                    "the table of contents of `{key}` does not end within {want} bytes (truncated?)"
                 ));
             }
             Err(e) => {
-                return Err(format!(
-                    "BACKUP-009: the table of contents of `{key}` is corrupt: {e}"
-                ));
+                return Err(format!("the table of contents of `{key}` is corrupt: {e}"));
             }
         }
     }
@@ -336,7 +346,7 @@ async fn restore_and_probe(
     static RUN: AtomicU64 = AtomicU64::new(0);
     let admin = match connect(&config.target_admin_url).await {
         Ok(c) => c,
-        Err(e) => return out.fail(e),
+        Err(e) => return out.fail(&BACKUP_010, e),
     };
     let stamp = crate::utc::UtcTime::now().unix_seconds();
     let db = format!(
@@ -348,10 +358,10 @@ async fn restore_and_probe(
         .batch_execute(&format!("CREATE DATABASE {}", ident(&db)))
         .await
     {
-        return out.fail(format!(
-            "cannot create the verify database: {}",
-            pg_error(&e)
-        ));
+        return out.fail(
+            &BACKUP_010,
+            format!("cannot create the verify database: {}", pg_error(&e)),
+        );
     }
     let url = with_database(&config.target_admin_url, &db);
     // The restore stops at the deadline; the database is dropped either way.
@@ -363,7 +373,7 @@ async fn restore_and_probe(
     .await
     {
         Ok(done) => done,
-        Err(_) => partial.fail(overdue(config)),
+        Err(_) => partial.fail(&BACKUP_016, overdue(config)),
     };
     if config.keep_database {
         out.kept_database = Some(db);
@@ -374,10 +384,13 @@ async fn restore_and_probe(
         ))
         .await
     {
-        out.warnings.push(format!(
-            "the verify database {db} could not be dropped: {}",
-            pg_error(&e)
-        ));
+        out.warn(
+            &BACKUP_010,
+            format!(
+                "the verify database {db} could not be dropped: {}",
+                pg_error(&e)
+            ),
+        );
     }
     out
 }
@@ -395,11 +408,11 @@ async fn restore_into(
     let conn = split_password(url);
     let db = match connect(url).await {
         Ok(c) => c,
-        Err(e) => return out.fail(e),
+        Err(e) => return out.fail(&BACKUP_010, e),
     };
     let mut plan = match ExtensionPlan::new(&db, toc, config, prefix, &mut out).await {
         Ok(p) => p,
-        Err(e) => return out.fail(e),
+        Err(e) => return out.fail(&BACKUP_010, e),
     };
     // pre-data from the TOC prefix.
     let pre = restore::section(
@@ -418,7 +431,7 @@ async fn restore_into(
     // The configured extensions the target can create.
     plan.create_configured(&db, config, &mut out).await;
     if let Err(e) = plan.skip_absent_tables(&db, toc, &mut out).await {
-        return out.fail(e);
+        return out.fail(&BACKUP_010, e);
     }
     // data: the one full download, streamed.
     let data = match source.get_stream(key).await {
@@ -442,7 +455,7 @@ async fn restore_into(
             out.bytes_downloaded += s.bytes_in;
             s
         }
-        Err(e) => return out.fail(e.to_string()),
+        Err(e) => return out.fail(&BACKUP_008, e.to_string()),
     };
     let ok = data.exit_code == Some(0);
     out.sections.push(data);
@@ -451,7 +464,7 @@ async fn restore_into(
     }
     // Restored pg_cron jobs never run here.
     if let Err(why) = extensions::deactivate_cron(&db, &mut out).await {
-        return out.fail(why);
+        return out.fail(&BACKUP_010, why);
     }
     let post = restore::section(
         &config.pg_restore,
@@ -467,7 +480,7 @@ async fn restore_into(
         return section_failed(out);
     }
     out.probes.push(Probe {
-        rule_id: "BACKUP-011",
+        rule: &BACKUP_011,
         passed: true,
         detail: "pg_restore exited 0 for pre-data, data and post-data".into(),
     });
@@ -482,7 +495,7 @@ fn section_failed(mut out: Outcome) -> Outcome {
         .map(|s| (s.section, s.exit_code, s.stderr_tail.clone()));
     if let Some((section, code, tail)) = s {
         out.probes.push(Probe {
-            rule_id: "BACKUP-011",
+            rule: &BACKUP_011,
             passed: false,
             detail: format!("pg_restore --section={section} exited with {code:?}: {tail}"),
         });
@@ -506,7 +519,7 @@ async fn probe(db: &Client, config: &VerifyConfig, out: &mut Outcome) {
         .filter(|s| !found.contains(s))
         .collect();
     out.probes.push(Probe {
-        rule_id: "BACKUP-012",
+        rule: &BACKUP_012,
         passed: missing.is_empty(),
         detail: if missing.is_empty() {
             format!("schemas present: {}", config.schemas.join(", "))
@@ -529,7 +542,7 @@ async fn probe(db: &Client, config: &VerifyConfig, out: &mut Outcome) {
         .map(|(s, _)| s)
         .collect();
     out.probes.push(Probe {
-        rule_id: "BACKUP-013",
+        rule: &BACKUP_013,
         passed: empty.is_empty() && counts.len() == config.schemas.len(),
         detail: counts
             .iter()
@@ -564,7 +577,7 @@ async fn orphans(db: &Client, config: &VerifyConfig, out: &mut Outcome) {
             .collect(),
         Err(e) => {
             out.probes.push(Probe {
-                rule_id: "BACKUP-014",
+                rule: &BACKUP_014,
                 passed: false,
                 detail: format!("cannot read foreign keys: {}", pg_error(&e)),
             });
@@ -580,9 +593,10 @@ async fn orphans(db: &Client, config: &VerifyConfig, out: &mut Outcome) {
         .await
         .map_or(0, |r| r.get(0));
     if wide > 0 {
-        out.warnings.push(format!(
-            "BACKUP-014: {wide} multi-column NOT VALID foreign keys were not probed for orphans"
-        ));
+        out.warn(
+            &BACKUP_014,
+            format!("{wide} multi-column NOT VALID foreign keys were not probed for orphans"),
+        );
     }
     for e in &config.allowlist.entries {
         if !refs.iter().any(|(f, t)| f == &e.from && t == &e.to) {
@@ -617,15 +631,15 @@ async fn orphans(db: &Client, config: &VerifyConfig, out: &mut Outcome) {
             continue;
         }
         match config.allowlist.find(&from, &to) {
-            Some(allowed) => out.warnings.push(format!(
-                "BACKUP-014: {n} orphaned rows in {from} → {to}, allowed by the soft-FK allow-list (line {}: {})",
+            Some(allowed) => out.warn(&BACKUP_014, format!(
+                "{n} orphaned rows in {from} → {to}, allowed by the soft-FK allow-list (line {}: {})",
                 allowed.line, allowed.reason
             )),
             None => failures.push(format!("{n} orphaned rows in {from} → {to}")),
         }
     }
     out.probes.push(Probe {
-        rule_id: "BACKUP-014",
+        rule: &BACKUP_014,
         passed: failures.is_empty(),
         detail: if failures.is_empty() {
             format!("no unlisted orphans in {checked} references checked")

@@ -118,7 +118,7 @@ async fn backup_010_to_014_a_good_dump_is_restored_in_sections_and_probed() {
         "{json}"
     );
     assert!(out.probes.iter().all(|p| p.passed), "{json}");
-    let rules: Vec<&str> = out.probes.iter().map(|p| p.rule_id).collect();
+    let rules: Vec<&str> = out.probes.iter().map(|p| p.rule.id).collect();
     assert_eq!(
         rules,
         ["BACKUP-011", "BACKUP-012", "BACKUP-013", "BACKUP-014"]
@@ -131,19 +131,21 @@ async fn backup_010_to_014_a_good_dump_is_restored_in_sections_and_probed() {
         "{json}"
     );
     assert!(
-        out.warnings
-            .iter()
-            .any(|w| w.contains("1 orphaned rows in commerce.refunds(order_id)")),
+        out.warnings.iter().any(|w| w
+            .to_string()
+            .contains("1 orphaned rows in commerce.refunds(order_id)")),
         "{json}"
     );
     assert!(
         out.warnings
             .iter()
-            .any(|w| w.contains("communications.mails(user_id)")),
+            .any(|w| w.to_string().contains("communications.mails(user_id)")),
         "{json}"
     );
     assert!(
-        out.warnings.iter().any(|w| w.contains("notes.txt")),
+        out.warnings
+            .iter()
+            .any(|w| w.to_string().contains("notes.txt")),
         "the misnamed object is reported: {json}"
     );
     // BACKUP-008: one full download, plus less than twice the TOC.
@@ -169,7 +171,7 @@ async fn backup_014_an_unlisted_orphan_under_a_not_valid_key_fails() {
     let probe = out
         .probes
         .iter()
-        .find(|p| p.rule_id == "BACKUP-014")
+        .find(|p| p.rule.id == "BACKUP-014")
         .expect("probe");
     assert!(
         !probe.passed && probe.detail.contains("commerce.refunds(order_id)"),
@@ -186,7 +188,8 @@ async fn backup_012_013_a_missing_or_empty_schema_fails_before_any_restore() {
     assert_eq!(out.status, Status::Failed);
     assert!(
         out.failure
-            .as_deref()
+            .as_ref()
+            .map(ToString::to_string)
             .is_some_and(|w| w.contains("BACKUP-012") && w.contains("communications")),
         "{}",
         out.to_json()
@@ -197,7 +200,8 @@ async fn backup_012_013_a_missing_or_empty_schema_fails_before_any_restore() {
     let out = verify(&f2.store, None, &config(&f2, "")).await;
     assert!(
         out.failure
-            .as_deref()
+            .as_ref()
+            .map(ToString::to_string)
             .is_some_and(|w| w.contains("BACKUP-013") && w.contains("communications")),
         "{}",
         out.to_json()
@@ -213,7 +217,8 @@ async fn backup_005_007_009_missing_empty_too_big_plain_and_garbage_objects() {
         out.status == Status::Failed
             && out
                 .failure
-                .as_deref()
+                .as_ref()
+                .map(ToString::to_string)
                 .is_some_and(|w| w.contains("BACKUP-005")),
         "{}",
         out.to_json()
@@ -226,7 +231,8 @@ async fn backup_005_007_009_missing_empty_too_big_plain_and_garbage_objects() {
     let out = verify(&f.store, None, &cfg).await;
     assert!(
         out.failure
-            .as_deref()
+            .as_ref()
+            .map(ToString::to_string)
             .is_some_and(|w| w.contains("BACKUP-005") && w.contains("empty")),
         "{}",
         out.to_json()
@@ -242,7 +248,8 @@ async fn backup_005_007_009_missing_empty_too_big_plain_and_garbage_objects() {
     let out = verify(&f.store, None, &cfg).await;
     assert!(
         out.failure
-            .as_deref()
+            .as_ref()
+            .map(ToString::to_string)
             .is_some_and(|w| w.contains("BACKUP-009")),
         "{}",
         out.to_json()
@@ -262,7 +269,8 @@ async fn backup_005_007_009_missing_empty_too_big_plain_and_garbage_objects() {
     assert_eq!(out.status, Status::TooBig, "{}", out.to_json());
     assert!(
         out.failure
-            .as_deref()
+            .as_ref()
+            .map(ToString::to_string)
             .is_some_and(|w| w.contains("BACKUP-007"))
     );
 }
@@ -289,7 +297,7 @@ async fn backup_011_a_truncated_dump_fails_its_data_section() {
     let probe = out
         .probes
         .iter()
-        .find(|p| p.rule_id == "BACKUP-011")
+        .find(|p| p.rule.id == "BACKUP-011")
         .expect("probe");
     assert!(!probe.passed, "{}", out.to_json());
 }
@@ -396,7 +404,8 @@ async fn backup_016_a_passed_job_deadline_stops_the_verify() {
     assert_eq!(out.status, Status::Failed, "{}", out.to_json());
     assert!(
         out.failure
-            .as_deref()
+            .as_ref()
+            .map(ToString::to_string)
             .is_some_and(|w| w.contains("BACKUP-016")),
         "{}",
         out.to_json()
@@ -502,8 +511,8 @@ async fn backup_010_restored_pg_cron_jobs_never_run_on_the_verify_target() {
     assert!(
         out.warnings
             .iter()
-            .any(|w| w.contains("extension `pg_cron`")
-                && w.contains("can only create extension in database")),
+            .any(|w| w.to_string().contains("extension `pg_cron`")
+                && w.message.contains("can only create extension in database")),
         "{json}"
     );
     let kept = out.kept_database.clone().expect("kept");
@@ -583,7 +592,7 @@ async fn backup_011_a_post_data_failure_fails_the_verify_and_keeps_the_dump() {
     let probe = out
         .probes
         .iter()
-        .find(|p| p.rule_id == "BACKUP-011")
+        .find(|p| p.rule.id == "BACKUP-011")
         .expect("probe");
     assert!(
         !probe.passed && probe.detail.contains("post-data"),
