@@ -2,23 +2,29 @@
 //! 002) from tenants, SLA and the Terraform module.
 //!
 //! ```text
-//! quorum-plan [--module DIR] --tenants N --sla 99.5 [--managers N] [--done STEP]... [--format human|json]
+//! quorum-plan [--module DIR] --tenants N --sla 99.5 [--managers N] [--done STEP]...
+//!             [--format human|json|sarif] [--fail-on SEVERITY] [--select ID,...] [--ignore ID,...]
 //! ```
 //!
 //! The current topology is read from the module (variables at their
 //! defaults); `--managers` proposes a new manager count. A shrink prints the
 //! runbook; it is authorised only when every step is reported `--done`
-//! (`demote:manager-3`, `leave:manager-3`), in order. Exit codes: 0 the
-//! proposal satisfies the contract, 2 it does not (or a shrink lacks its
-//! runbook), 1 the module could not be read.
+//! (`demote:manager-3`, `leave:manager-3`), in order. What the proposal
+//! lacks is reported as SWARM-QUORUM-001 findings, a shrink without its
+//! runbook done as SWARM-QUORUM-002. Exit codes: 0 the proposal satisfies
+//! the contract, 2 it does not (or a shrink lacks its runbook), 1 the module
+//! could not be read.
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use busflow::swarm::{Module, QuorumPlan, RunbookStep, Threshold, Topology};
+use busflow::swarm::{Module, QuorumDecision, RunbookStep, Threshold, Topology};
+use busflow::{Format, Severity};
 use clap::Parser;
 
 /// Decide the swarm's quorum topology.
@@ -39,91 +45,18 @@ struct Args {
     managers: Option<u32>,
     /// A runbook step already done: `demote:NODE` or `leave:NODE` (repeatable).
     #[arg(long = "done")]
-    done: Vec<String>,
-    /// Output format: human or json (anything else is refused).
-    #[arg(long, default_value = "human", value_parser = ["human", "json"])]
-    format: String,
-}
-
-fn step(text: &str) -> Option<RunbookStep> {
-    let (kind, node) = text.split_once(':')?;
-    match kind {
-        "demote" => Some(RunbookStep::Demote {
-            node: node.to_owned(),
-        }),
-        "leave" => Some(RunbookStep::Leave {
-            node: node.to_owned(),
-        }),
-        _ => None,
-    }
-}
-
-/// Prints the decision as text or JSON.
-fn print(
-    args: &Args,
-    current: Topology,
-    proposed: Topology,
-    plan: &QuorumPlan,
-    authorised: &Result<(), busflow::swarm::Error>,
-) {
-    if args.format == "json" {
-        let json = serde_json::json!({
-            "expansion_required": plan.expansion_required,
-            "current": {"managers": current.managers, "stateful_worker": current.stateful_worker, "observability_worker": current.observability_worker},
-            "required": {"managers": plan.required.managers, "stateful_worker": plan.required.stateful_worker, "observability_worker": plan.required.observability_worker},
-            "proposed_managers": proposed.managers,
-            "satisfied": plan.satisfied,
-            "problems": plan.problems,
-            "accepted_risks": plan.accepted_risks,
-            "shrink_runbook": plan.shrink.as_ref().map(|s| s.iter().map(ToString::to_string).collect::<Vec<_>>()),
-            "authorised": authorised.is_ok(),
-            "refusal": authorised.as_ref().err().map(ToString::to_string),
-        });
-        println!("{json:#}");
-    } else {
-        println!(
-            "tenants {}, SLA {} %: quorum expansion {}",
-            args.tenants,
-            args.sla,
-            if plan.expansion_required {
-                "required (SWARM-QUORUM-001)"
-            } else {
-                "not required"
-            }
-        );
-        println!(
-            "module: {} manager(s), stateful worker {}, observability worker {}; proposed: {} manager(s)",
-            current.managers,
-            if current.stateful_worker { "yes" } else { "no" },
-            if current.observability_worker {
-                "yes"
-            } else {
-                "no"
-            },
-            proposed.managers
-        );
-        for p in &plan.problems {
-            println!("  not satisfied: {p}");
-        }
-        for r in &plan.accepted_risks {
-            println!("  accepted risk: {r}");
-        }
-        if let Some(steps) = &plan.shrink {
-            println!("shrink runbook (SWARM-QUORUM-002), before re-applying Terraform:");
-            for (i, s) in steps.iter().enumerate() {
-                println!("  {}. {s}", i + 1);
-            }
-        }
-        match authorised {
-            Ok(()) => println!("authorised"),
-            Err(e) => println!("{e}"),
-        }
-    }
+    done: Vec<RunbookStep>,
+    #[command(flatten)]
+    output: output::Output,
 }
 
 fn main() -> ExitCode {
     let args = match cli::parse::<Args>() {
         Ok(a) => a,
+        Err(code) => return code,
+    };
+    let selection = match args.output.selection("quorum-plan") {
+        Ok(s) => s,
         Err(code) => return code,
     };
     let module = match Module::load(&args.module) {
@@ -166,30 +99,18 @@ fn main() -> ExitCode {
         managers: args.managers.unwrap_or(current.managers),
         ..current
     };
-    let plan = QuorumPlan::decide(
+    let decision = QuorumDecision::new(
         Threshold::default(),
         args.tenants,
         args.sla,
         current,
         proposed,
+        &args.done,
     );
-    let done = match args
-        .done
-        .iter()
-        .map(|d| step(d).ok_or(d))
-        .collect::<Result<Vec<_>, _>>()
-    {
-        Ok(done) => done,
-        Err(d) => {
-            eprintln!("quorum-plan: error: --done takes demote:NODE or leave:NODE, not `{d}`");
-            return ExitCode::from(1);
-        }
-    };
-    let authorised = plan.authorize(&done);
-    print(&args, current, proposed, &plan, &authorised);
-    if authorised.is_ok() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
+    let mut findings = decision.findings(&args.module);
+    if args.output.format == Format::Human {
+        print!("{decision}");
+        findings.retain(|f| f.severity > Severity::Info);
     }
+    args.output.finish(findings, &selection)
 }

@@ -284,13 +284,42 @@ fn usage_errors_exit_1_and_unoffered_formats_are_refused() {
         let ran = run(dir.path(), name, &["--help"]);
         assert_eq!(ran.code, Some(0), "{name} --help: {}", ran.all());
     }
+    // Every example that reports findings offers the same three formats,
+    // and refuses any other before doing anything.
+    for name in [
+        "preflight",
+        "check-rules",
+        "check-swarm",
+        "quorum-plan",
+        "drift-check",
+        "backup-verify",
+    ] {
+        let ran = run(dir.path(), name, &["--format", "xml"]);
+        assert_eq!(ran.code, Some(1), "{name}: {}", ran.all());
+        assert!(ran.stdout.is_empty(), "{name}: {}", ran.all());
+        let ran = run(dir.path(), name, &["--select", "NO-SUCH-RULE"]);
+        assert_eq!(ran.code, Some(1), "{name}: {}", ran.all());
+        assert!(ran.stdout.is_empty(), "{name}: {}", ran.all());
+    }
+    let module =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/infra/terraform/modules/swarm");
+    let module = module.to_str().expect("UTF-8 path");
     let ran = run(
         dir.path(),
         "quorum-plan",
-        &["--tenants", "1", "--sla", "99", "--format", "sarif"],
+        &[
+            "--module",
+            module,
+            "--tenants",
+            "1",
+            "--sla",
+            "99",
+            "--format",
+            "sarif",
+        ],
     );
-    assert_eq!(ran.code, Some(1), "{}", ran.all());
-    assert!(ran.stdout.is_empty(), "{}", ran.all());
+    assert_eq!(ran.code, Some(0), "{}", ran.all());
+    assert!(ran.stdout.contains("\"$schema\""), "{}", ran.all());
 }
 
 /// Every example answers `--version` with its name and version and `--help`

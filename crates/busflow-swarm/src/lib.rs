@@ -34,7 +34,7 @@ pub use busflow_diag::{Catalog, Finding, Rule, RuleKind, Severity, Span, Unknown
 pub use busflow_http::{HttpSettings, InsecureUrl};
 pub use catalog::CATALOG;
 pub use error::{Error, ErrorKind};
-pub use quorum::{QuorumPlan, RunbookStep, Threshold, Topology};
+pub use quorum::{QuorumDecision, QuorumPlan, RunbookStep, Threshold, Topology};
 pub use source::Pos;
 pub use stack::{Role, StackContract, StackFile, check_stack};
 pub use tf::check_module;

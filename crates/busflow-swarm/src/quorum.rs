@@ -1,9 +1,13 @@
 //! SWARM-QUORUM-001 (when the swarm must grow to a 3-manager quorum with
 //! dedicated workers) and SWARM-QUORUM-002 (a shrink carries its runbook).
 
+use std::path::Path;
+
+use crate::catalog::{SWARM_QUORUM_001, SWARM_QUORUM_002};
 use crate::error::Error;
 use crate::tf::eval::{Env, Unknown};
 use crate::tf::module::Module;
+use crate::{Finding, Pos, Severity};
 
 /// When quorum expansion becomes required (documented: more than 50
 /// tenants or an SLA above 99.5 %).
@@ -78,6 +82,27 @@ pub enum RunbookStep {
         /// The new `manager_count`.
         manager_count: u32,
     },
+}
+
+impl std::str::FromStr for RunbookStep {
+    type Err = Error;
+
+    /// A step an operator reports done: `demote:NODE` or `leave:NODE`.
+    fn from_str(text: &str) -> Result<Self, Error> {
+        let step = text.split_once(':').and_then(|(kind, node)| {
+            let node = node.to_owned();
+            match kind {
+                "demote" if !node.is_empty() => Some(Self::Demote { node }),
+                "leave" if !node.is_empty() => Some(Self::Leave { node }),
+                _ => None,
+            }
+        });
+        step.ok_or_else(|| {
+            Error::refused(format!(
+                "a done step is `demote:NODE` or `leave:NODE`, not `{text}`"
+            ))
+        })
+    }
 }
 
 impl std::fmt::Display for RunbookStep {
@@ -212,5 +237,127 @@ impl QuorumPlan {
             )));
         }
         Ok(())
+    }
+}
+
+/// A decision with what it was made from, as a job reports it: the text,
+/// and findings of SWARM-QUORUM-001 and 002.
+#[derive(Debug)]
+pub struct QuorumDecision {
+    /// Tenants on the platform.
+    pub tenants: u32,
+    /// The SLA, in percent.
+    pub sla_percent: f64,
+    /// What the module declares now.
+    pub current: Topology,
+    /// What was proposed.
+    pub proposed: Topology,
+    /// The plan.
+    pub plan: QuorumPlan,
+    /// Whether the proposal may be applied, given the steps reported done.
+    pub authorised: Result<(), Error>,
+}
+
+impl QuorumDecision {
+    /// Decides for `proposed` after `current`, with the runbook steps
+    /// reported `done`.
+    pub fn new(
+        threshold: Threshold,
+        tenants: u32,
+        sla_percent: f64,
+        current: Topology,
+        proposed: Topology,
+        done: &[RunbookStep],
+    ) -> Self {
+        let plan = QuorumPlan::decide(threshold, tenants, sla_percent, current, proposed);
+        let authorised = plan.authorize(done);
+        Self {
+            tenants,
+            sla_percent,
+            current,
+            proposed,
+            plan,
+            authorised,
+        }
+    }
+
+    /// The decision as findings at `module` (the swarm module's folder):
+    /// each problem of the proposal is an error of SWARM-QUORUM-001, a
+    /// shrink whose runbook is not done an error of SWARM-QUORUM-002;
+    /// accepted risks are information.
+    pub fn findings(&self, module: &Path) -> Vec<Finding> {
+        let at = |rule, message: String| Finding::new(rule, module, Pos::START, message);
+        let mut out: Vec<Finding> = self
+            .plan
+            .problems
+            .iter()
+            .map(|p| {
+                at(&SWARM_QUORUM_001, format!("not satisfied: {p}")).with_help(format!(
+                    "propose at least {} managers{}{}",
+                    self.plan.required.managers,
+                    if self.plan.required.stateful_worker {
+                        ", a stateful worker"
+                    } else {
+                        ""
+                    },
+                    if self.plan.required.observability_worker {
+                        " and an observability worker"
+                    } else {
+                        ""
+                    },
+                ))
+            })
+            .collect();
+        if self.plan.satisfied
+            && let Err(e) = &self.authorised
+        {
+            out.push(at(&SWARM_QUORUM_002, e.to_string()).with_help(
+                "do the runbook's steps in order and report each with `--done`, then apply",
+            ));
+        }
+        out.extend(self.plan.accepted_risks.iter().map(|r| {
+            at(&SWARM_QUORUM_001, format!("accepted risk: {r}")).with_severity(Severity::Info)
+        }));
+        out
+    }
+}
+
+impl std::fmt::Display for QuorumDecision {
+    /// The decision as text: the inputs, the topology now and proposed, the
+    /// problems and risks, the shrink runbook, and the verdict.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        writeln!(
+            f,
+            "tenants {}, SLA {} %: quorum expansion {}",
+            self.tenants,
+            self.sla_percent,
+            if self.plan.expansion_required {
+                "required (SWARM-QUORUM-001)"
+            } else {
+                "not required"
+            }
+        )?;
+        writeln!(
+            f,
+            "module: {} manager(s), stateful worker {}, observability worker {}; proposed: {} manager(s)",
+            self.current.managers,
+            yes(self.current.stateful_worker),
+            yes(self.current.observability_worker),
+            self.proposed.managers
+        )?;
+        if let Some(steps) = &self.plan.shrink {
+            writeln!(
+                f,
+                "shrink runbook (SWARM-QUORUM-002), before re-applying Terraform:"
+            )?;
+            for (i, s) in steps.iter().enumerate() {
+                writeln!(f, "  {}. {s}", i + 1)?;
+            }
+        }
+        match &self.authorised {
+            Ok(()) => writeln!(f, "authorised"),
+            Err(e) => writeln!(f, "{e}"),
+        }
     }
 }

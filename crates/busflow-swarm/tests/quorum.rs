@@ -119,3 +119,50 @@ fn swarm_quorum_002_a_shrink_is_refused_until_its_runbook_is_done() {
         "docker swarm leave --force   # on manager-5"
     );
 }
+
+#[test]
+fn swarm_quorum_002_the_decision_reports_findings_of_its_clauses() {
+    use busflow_swarm::{QuorumDecision, Severity};
+    let module = Path::new("terraform/modules/swarm");
+    let five = Topology {
+        managers: 5,
+        ..QUORUM
+    };
+    let done: Vec<RunbookStep> = ["demote:manager-5", "leave:manager-5"]
+        .iter()
+        .map(|s| s.parse().expect("a step"))
+        .collect();
+    let d = QuorumDecision::new(Threshold::default(), 100, 99.9, five, QUORUM, &done);
+    let f = d.findings(module);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0].rule_id, f[0].severity),
+        ("SWARM-QUORUM-002", Severity::Error)
+    );
+    assert!(
+        f[0].message.contains("docker node demote manager-4"),
+        "{}",
+        f[0].message
+    );
+    assert!(d.to_string().contains("shrink runbook"), "{d}");
+    // Growth required but not proposed: a SWARM-QUORUM-001 error.
+    let d = QuorumDecision::new(Threshold::default(), 60, 99.5, MVP, MVP, &[]);
+    let f = d.findings(module);
+    assert!(!f.is_empty());
+    assert!(
+        f.iter()
+            .all(|f| f.rule_id == "SWARM-QUORUM-001" && f.severity == Severity::Error)
+    );
+    assert!(f[0].help.contains("3 managers"), "{}", f[0].help);
+    // Below the threshold the MVP stands, its risk said as information.
+    let d = QuorumDecision::new(Threshold::default(), 10, 99.0, MVP, MVP, &[]);
+    assert!(d.authorised.is_ok());
+    assert!(
+        d.findings(module)
+            .iter()
+            .all(|f| f.severity == Severity::Info)
+    );
+    // A done step is `demote:NODE` or `leave:NODE`.
+    assert!("apply:3".parse::<RunbookStep>().is_err());
+    assert!("demote:".parse::<RunbookStep>().is_err());
+}
