@@ -7,6 +7,7 @@
 //! ubicloud-cutover resume   --state FILE … [--dry-run]
 //! ubicloud-cutover rollback --state FILE …
 //! ubicloud-cutover status   --state FILE
+//!   run, resume, rollback: [--format human|json|sarif] [--fail-on SEVERITY] [--select ID,...] [--ignore ID,...]
 //! ```
 //!
 //! busflow-ubicloud's state machine, composed here with busflow-swarm's
@@ -17,24 +18,26 @@
 //! MS` lines), since they depend on how replication and metrics are wired.
 //! Secrets come from the environment: `UBICLOUD_TOKEN`,
 //! `BUSFLOW_S3_ACCESS_KEY`, `BUSFLOW_S3_SECRET_KEY`, `BUSFLOW_METRICS_PASSWORD`.
-//! Exit codes: 0 complete (or planned), 1 could not run, 2 ended rolled
-//! back or aborted.
+//! How a run ended is reported as findings (`RunState::findings`): an
+//! aborted hydration is a UBI-CUT-003 error, a rollback a UBI-CUT-008
+//! error, a complete run information. Exit codes: 0 complete (or planned),
+//! 1 could not run, 2 ended rolled back or aborted.
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use busflow::backup::{
-    DumpName, ObjectStore, Pin, PinFile, RemoteConfig, S3Store, Secret, UtcTime,
-};
-use busflow::swarm::ops::{Engine, SecretSwap, Waiting, swap_secrets};
+use busflow::backup::{RemoteConfig, S3Store, Secret};
+use busflow::cutover::{BackupPinner, SecretPairs, SwarmFlip};
+use busflow::swarm::ops::Engine;
 use busflow::ubicloud::api::{Token, UbicloudClient};
 use busflow::ubicloud::cutover::{
-    CutoverConfig, Deps, DumpPinner, Hydration, Latency, RunState, Runbook, SecretFlipper, Step,
-    Target,
+    CutoverConfig, Deps, RunState, Runbook, ShellCommands, system_clock,
 };
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
@@ -137,114 +140,8 @@ struct Options {
     /// Print the plan; do nothing.
     #[arg(long)]
     dry_run: bool,
-}
-
-fn shell(cmd: &str) -> Result<String, String> {
-    if cmd.is_empty() {
-        return Err("no command given for this step".into());
-    }
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(cmd)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!("`{cmd}` exited with {}", out.status));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-struct Pins {
-    store: S3Store,
-    file: PathBuf,
-}
-
-#[async_trait::async_trait]
-impl DumpPinner for Pins {
-    async fn pin_final_dump(&self, days: u32) -> Result<String, String> {
-        let listing = self.store.list("").await.map_err(|e| e.to_string())?;
-        let newest = listing
-            .iter()
-            .filter_map(|o| DumpName::parse(&o.key).ok())
-            .max_by_key(DumpName::at)
-            .ok_or("no dump to pin")?;
-        let until = UtcTime::now().add_date(0, 0, i64::from(days));
-        let pin = Pin {
-            key: newest.key().to_owned(),
-            until,
-        };
-        // An unreadable pins file is an error, never overwritten.
-        PinFile::add(
-            &self.file,
-            pin.clone(),
-            &format!("UBI-CUT-004: the final dump before the cutover, kept {days} days"),
-        )
-        .map_err(|e| e.to_string())?;
-        Ok(pin.key)
-    }
-}
-
-struct Flip {
-    engine: Engine,
-    services: Vec<String>,
-    swarm: [String; 2],
-    ubicloud: [String; 2],
-}
-
-#[async_trait::async_trait]
-impl SecretFlipper for Flip {
-    async fn flip(&self, targets: [&str; 2], to: Target) -> Result<(), String> {
-        let (from, into) = match to {
-            Target::Ubicloud => (&self.swarm, &self.ubicloud),
-            Target::Swarm => (&self.ubicloud, &self.swarm),
-        };
-        let swaps: Vec<SecretSwap> = (0..2)
-            .map(|i| SecretSwap {
-                old: from[i].clone(),
-                new: into[i].clone(),
-                target: Some(targets[i].to_owned()),
-            })
-            .collect();
-        let changes: Vec<(&str, Vec<SecretSwap>)> = self
-            .services
-            .iter()
-            .map(|s| (s.as_str(), swaps.clone()))
-            .collect();
-        swap_secrets(&self.engine, &changes, Waiting::default())
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
-    }
-}
-
-struct Commands<'a>(&'a Options);
-
-#[async_trait::async_trait]
-impl Hydration for Commands<'_> {
-    async fn base_backup(&self) -> Result<(), String> {
-        shell(&self.0.base_backup_cmd).map(|_| ())
-    }
-    async fn lag(&self) -> Result<Duration, String> {
-        let out = shell(&self.0.lag_cmd)?;
-        out.trim()
-            .parse::<f64>()
-            .map(Duration::from_secs_f64)
-            .map_err(|e| format!("lag `{}`: {e}", out.trim()))
-    }
-}
-
-#[async_trait::async_trait]
-impl Latency for Commands<'_> {
-    async fn p99_samples(&self, since: u64) -> Result<Vec<(u64, f64)>, String> {
-        Ok(shell(&self.0.p99_cmd)?
-            .lines()
-            .filter_map(|l| {
-                let (t, ms) = l.split_once(' ')?;
-                Some((t.parse().ok()?, ms.trim().parse().ok()?))
-            })
-            .filter(|(t, _)| *t >= since)
-            .collect())
-    }
+    #[command(flatten)]
+    output: output::Output,
 }
 
 fn pair(text: &str) -> Result<[String; 2], String> {
@@ -264,6 +161,10 @@ fn config(o: &Options) -> CutoverConfig {
 }
 
 async fn act(o: &Options, rollback: bool) -> Result<ExitCode, String> {
+    let selection = match o.output.selection("ubicloud-cutover") {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
     let mut book = Runbook::open(config(o), &o.state).map_err(|e| e.to_string())?;
     if o.dry_run {
         for line in book.plan() {
@@ -281,22 +182,29 @@ async fn act(o: &Options, rollback: bool) -> Result<ExitCode, String> {
         &env("BUSFLOW_S3_ACCESS_KEY")?,
         Secret::new(env("BUSFLOW_S3_SECRET_KEY")?),
     );
-    let pins = Pins {
+    let pinner = BackupPinner {
         store: S3Store::new(remote).map_err(|e| e.to_string())?,
+        prefix: String::new(),
         file: o.pins.clone(),
     };
-    let flip = Flip {
+    let flipper = SwarmFlip {
         engine: Engine::connect(None).await.map_err(|e| e.to_string())?,
         services: o.services.clone(),
-        swarm: pair(&o.swarm_secrets)?,
-        ubicloud: pair(&o.ubicloud_secrets)?,
+        pairs: SecretPairs {
+            swarm: pair(&o.swarm_secrets)?,
+            ubicloud: pair(&o.ubicloud_secrets)?,
+        },
     };
-    let commands = Commands(o);
+    let commands = ShellCommands {
+        base_backup: o.base_backup_cmd.clone(),
+        lag: o.lag_cmd.clone(),
+        p99: o.p99_cmd.clone(),
+    };
     let password = std::env::var("BUSFLOW_METRICS_PASSWORD").unwrap_or_default();
     let deps = Deps {
         api: &api,
-        pinner: &pins,
-        flipper: &flip,
+        pinner: &pinner,
+        flipper: &flipper,
         hydration: &commands,
         latency: &commands,
         metrics_password: &password,
@@ -304,27 +212,23 @@ async fn act(o: &Options, rollback: bool) -> Result<ExitCode, String> {
     if rollback {
         book.rollback(&deps).await.map_err(|e| e.to_string())?;
     }
-    while !book.state().is_final() {
-        let before = (book.state().step.clone(), book.state().log.len());
-        let now = UtcTime::now().unix_seconds().max(0).unsigned_abs();
-        book.step(&deps, now).await.map_err(|e| e.to_string())?;
-        if let Some(line) = book.state().log.get(before.1) {
-            println!("{:?}: {line}", before.0);
-        }
-        if book.state().step == before.0 && !book.state().is_final() {
-            tokio::time::sleep(Duration::from_secs(30)).await; // waiting: provision, hydration, watch
-        }
-    }
-    println!(
+    // Waiting steps (provisioning, hydration, the watch) are polled every 30 s.
+    let state = book
+        .drive(
+            &deps,
+            Duration::from_secs(30),
+            system_clock,
+            |step, line| {
+                eprintln!("{step:?}: {line}");
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    eprintln!(
         "ended: {:?}, authoritative: {:?}",
-        book.state().step,
-        book.state().authoritative
+        state.step, state.authoritative
     );
-    Ok(if book.state().step == Step::Complete {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    })
+    Ok(o.output.finish(state.findings(&o.state), &selection))
 }
 
 fn main() -> ExitCode {

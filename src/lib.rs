@@ -26,6 +26,8 @@
 #![deny(missing_docs)]
 
 mod catalog;
+#[cfg(feature = "ubicloud")]
+pub mod cutover;
 mod error;
 mod exit;
 mod finding;

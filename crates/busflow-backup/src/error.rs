@@ -96,6 +96,14 @@ pub enum ErrorKind {
         /// The dump the proof is for.
         verified: String,
     },
+    /// A store holds no dump under the prefix (to pin, or to verify).
+    #[error("remote `{remote}` has no dump named pg_dump_YYYYMMDD_HHMM.dump under `{prefix}`")]
+    NoDump {
+        /// The remote.
+        remote: String,
+        /// The key prefix searched.
+        prefix: String,
+    },
     /// A retention policy that keeps nothing: planning with it would
     /// delete every dump.
     #[error("the retention policy keeps nothing; refusing to plan a deletion of every dump")]
@@ -195,6 +203,15 @@ impl Error {
             kind: ErrorKind::Unverified {
                 newest: newest.to_owned(),
                 verified: verified.to_owned(),
+            },
+        }
+    }
+
+    pub(crate) fn no_dump(remote: &str, prefix: &str) -> Self {
+        Self {
+            kind: ErrorKind::NoDump {
+                remote: remote.to_owned(),
+                prefix: prefix.to_owned(),
             },
         }
     }

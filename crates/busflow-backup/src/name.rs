@@ -121,6 +121,26 @@ impl fmt::Display for DumpName {
     }
 }
 
+/// The newest conforming dump of a listing (by the instant in its name)
+/// with its size, and the keys that are not dump names with why: the one
+/// search the verify (BACKUP-005) and the cutover's pin (UBI-CUT-004) use.
+pub fn newest_dump(
+    listing: &[crate::store::ObjectInfo],
+) -> (Option<(DumpName, u64)>, Vec<Rejection>) {
+    let mut newest: Option<(DumpName, u64)> = None;
+    let mut rejected = Vec::new();
+    for o in listing {
+        match DumpName::parse(&o.key) {
+            Ok(n) if newest.as_ref().is_none_or(|(m, _)| n.at() > m.at()) => {
+                newest = Some((n, o.size));
+            }
+            Ok(_) => {}
+            Err(r) => rejected.push(r),
+        }
+    }
+    (newest, rejected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

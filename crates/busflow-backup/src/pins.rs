@@ -205,6 +205,29 @@ fn entry(path: &Path, item: &Node) -> Result<PinnedDump, Error> {
     }
 }
 
+/// Pins the newest dump under `prefix` of `store` until `days` from now
+/// in the pins file at `path` (BACKUP-003; the cutover's UBI-CUT-004 pins
+/// its final dump this way), with `reason` beside it. A pins file that does
+/// not read is an error and is never overwritten; pinning the same dump
+/// again keeps the later of the two ends. The pin.
+pub async fn pin_newest(
+    store: &dyn crate::store::ObjectStore,
+    prefix: &str,
+    path: &Path,
+    days: u32,
+    reason: &str,
+) -> Result<Pin, Error> {
+    let listing = store.list(prefix).await?;
+    let (newest, _) = crate::name::newest_dump(&listing);
+    let (name, _) = newest.ok_or_else(|| Error::no_dump(store.name(), prefix))?;
+    let pin = Pin {
+        key: name.key().to_owned(),
+        until: UtcTime::now().add_date(0, 0, i64::from(days)),
+    };
+    PinFile::add(path, pin.clone(), reason)?;
+    Ok(pin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,7 +35,7 @@ use crate::catalog::{
     BACKUP_013, BACKUP_014, BACKUP_016,
 };
 use crate::extensions::{self, ExtensionPlan};
-use crate::name::DumpName;
+use crate::name::newest_dump;
 use crate::outcome::{Note, Outcome, Probe, Status};
 use crate::pgtls;
 use crate::pgtools::{self, split_password};
@@ -201,15 +201,9 @@ async fn verify_until(
         Ok(l) => l,
         Err(e) => return out.fail(&BACKUP_005, e.to_string()),
     };
-    let mut newest: Option<(DumpName, u64)> = None;
-    for o in listing {
-        match DumpName::parse(&o.key) {
-            Ok(n) if newest.as_ref().is_none_or(|(m, _)| n.at() > m.at()) => {
-                newest = Some((n, o.size));
-            }
-            Ok(_) => {}
-            Err(r) => out.warn(&BACKUP_001, r.to_string()),
-        }
+    let (newest, rejected) = newest_dump(&listing);
+    for r in rejected {
+        out.warn(&BACKUP_001, r.to_string());
     }
     let Some((name, size)) = newest else {
         return out.fail(

@@ -27,7 +27,7 @@ pub mod location;
 pub mod tf;
 pub mod workflow;
 
-pub use busflow_diag::{Catalog, Finding, Rule, RuleKind, Severity, Span, UnknownRule};
+pub use busflow_diag::{Catalog, Finding, Pos, Rule, RuleKind, Severity, Span, UnknownRule};
 pub use busflow_hcl::Module;
 /// Timeouts and the https-only rule every HTTP client of this crate takes.
 pub use busflow_http::{HttpSettings, InsecureUrl};

@@ -532,3 +532,71 @@ async fn a_manual_rollback_flips_both_secrets_back() {
     assert_eq!(book.state().step, Step::RolledBack);
     assert_eq!(*world.secrets.target.lock().expect("lock"), Target::Swarm);
 }
+
+#[tokio::test]
+async fn ubi_cut_003_008_a_driven_run_ends_in_a_finding_of_the_clause_that_ended_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let at = dir.path().join("drive.json");
+    // Hydration never converges: driven a minute per step, it aborts.
+    let world = World::new(&[900], vec![], false);
+    let mut book = Runbook::open(config(), &at).expect("opens");
+    let mut now = T0;
+    let mut lines = Vec::new();
+    let state = book
+        .drive(
+            &world.deps(),
+            Duration::ZERO,
+            || {
+                now += 60;
+                now
+            },
+            |step, line| lines.push(format!("{step:?}: {line}")),
+        )
+        .await
+        .expect("drives to an end");
+    assert_eq!(state.step, Step::HydrationAborted);
+    assert!(
+        lines
+            .first()
+            .is_some_and(|l| l.starts_with("Preconditions: ")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.last().is_some_and(|l| l.contains("UBI-CUT-003")),
+        "{lines:#?}"
+    );
+    let f = state.findings(&at);
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        (f[0].rule_id, f[0].severity),
+        ("UBI-CUT-003", busflow_ubicloud::Severity::Error)
+    );
+    assert!(
+        f[0].message.starts_with("HydrationAborted: lag"),
+        "{}",
+        f[0].message
+    );
+    // A run that completes is information; one still going has none.
+    let world = World::new(&[0], vec![(T0 + 3600, 130.0)], false);
+    let mut book = Runbook::open(config(), &dir.path().join("ok.json")).expect("opens");
+    assert!(book.state().findings(&at).is_empty());
+    let mut now = T0;
+    let state = book
+        .drive(
+            &world.deps(),
+            Duration::ZERO,
+            || {
+                now += 6 * 3600;
+                now
+            },
+            |_, _| {},
+        )
+        .await
+        .expect("completes");
+    assert_eq!(state.step, Step::Complete, "{:#?}", state.log);
+    let f = state.findings(&at);
+    assert_eq!(
+        (f.len(), f[0].severity),
+        (1, busflow_ubicloud::Severity::Info)
+    );
+}

@@ -193,3 +193,42 @@ async fn backup_017_an_unreachable_primary_falls_back_after_the_window_and_says_
         .expect("primary answers");
     assert!(direct.fell_back.is_none());
 }
+
+#[tokio::test]
+async fn backup_003_the_newest_dump_of_a_real_store_is_pinned_in_the_pins_file() {
+    let s3 = server();
+    let store = S3Store::new(remote(&s3, "hetzner-s3", true)).expect("config");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("pins.yaml");
+    let err = busflow_backup::pin_newest(&store, "db/", &file, 30, "final")
+        .await
+        .expect_err("nothing to pin");
+    assert!(matches!(err.kind(), ErrorKind::NoDump { .. }), "{err}");
+    assert!(!file.exists(), "no pins file is written for nothing");
+    for key in [
+        "db/pg_dump_20261120_0200.dump",
+        "db/pg_dump_20261122_0200.dump",
+        "db/pg_dump_20261121_0200.dump",
+        "db/notes.txt",
+    ] {
+        store
+            .put_multipart(key, &mut &b"PGDMP"[..])
+            .await
+            .expect("upload");
+    }
+    let pin = busflow_backup::pin_newest(&store, "db/", &file, 30, "UBI-CUT-004: the final dump")
+        .await
+        .expect("pins");
+    assert_eq!(pin.key, "db/pg_dump_20261122_0200.dump");
+    let pins = busflow_backup::PinFile::load(&file).expect("reads").pins();
+    assert_eq!(pins, [pin]);
+    // An unreadable pins file is an error and stays as it was.
+    std::fs::write(&file, "not: [a pins file").expect("write");
+    busflow_backup::pin_newest(&store, "db/", &file, 30, "again")
+        .await
+        .expect_err("unreadable");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        "not: [a pins file"
+    );
+}

@@ -2,11 +2,13 @@
 //! (UBI-CUT-001) and its scope (UBI-CUT-010). The runbook's state machine
 //! builds on these.
 
+mod commands;
 mod policy;
 mod runbook;
 
+pub use commands::ShellCommands;
 pub use policy::{IN_SCOPE, ScopeRefusal, check_scope, cutover_required};
 pub use runbook::{
     CutoverConfig, Deps, DumpPinner, Hydration, Latency, RunState, Runbook, SecretFlipper, Step,
-    Target,
+    Target, system_clock,
 };

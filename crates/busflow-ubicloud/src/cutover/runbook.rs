@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use super::policy::{IN_SCOPE, check_scope, cutover_required};
 use crate::api::{CreatePostgres, DbRef, UbicloudApi, ensure_firewall, ensure_metric_destination};
+use crate::catalog::{UBI_CUT_002, UBI_CUT_003, UBI_CUT_008};
 use crate::error::Error;
+use crate::{Finding, Pos};
 
 /// Where the writer and reader secrets point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,6 +212,32 @@ impl RunState {
             attempts: 0,
             log: Vec::new(),
         }
+    }
+
+    /// How the run stands as findings at `at` (the state file): a run that
+    /// ended aborted (UBI-CUT-003) or rolled back (UBI-CUT-008) is an error
+    /// of that clause with the run's last log line; a complete run is
+    /// information; a run still going has none.
+    pub fn findings(&self, at: &Path) -> Vec<Finding> {
+        let last = self.log.last().map_or("", String::as_str);
+        let (rule, help) = match self.step {
+            Step::HydrationAborted => (
+                &UBI_CUT_003,
+                "the swarm database stays authoritative; fix replication, then `ubicloud-cutover run` restarts from the base backup",
+            ),
+            Step::RolledBack => (
+                &UBI_CUT_008,
+                "both secrets point at the swarm again; find the latency's cause before running the cutover again",
+            ),
+            Step::Complete => {
+                return vec![
+                    Finding::new(&UBI_CUT_002, at, Pos::START, format!("complete: {last}"))
+                        .with_severity(crate::Severity::Info),
+                ];
+            }
+            _ => return Vec::new(),
+        };
+        vec![Finding::new(rule, at, Pos::START, format!("{:?}: {last}", self.step)).with_help(help)]
     }
 
     /// Whether the run has ended (complete, rolled back, or aborted).
@@ -531,6 +559,31 @@ impl Runbook {
         Ok(())
     }
 
+    /// Runs steps until the run ends, at the times `clock` gives (UNIX
+    /// seconds; [`system_clock`] in production): each log line goes to
+    /// `on_log` with the step that wrote it; a step that is waiting
+    /// (provisioning, hydration, the watch) is tried again after `poll`.
+    /// An error stops the drive with the state file saying where.
+    pub async fn drive(
+        &mut self,
+        deps: &Deps<'_>,
+        poll: Duration,
+        mut clock: impl FnMut() -> u64,
+        mut on_log: impl FnMut(&Step, &str),
+    ) -> Result<&RunState, Error> {
+        while !self.state.is_final() {
+            let (step, logged) = (self.state.step.clone(), self.state.log.len());
+            self.step(deps, clock()).await?;
+            for line in &self.state.log[logged..] {
+                on_log(&step, line);
+            }
+            if self.state.step == step && !self.state.is_final() {
+                tokio::time::sleep(poll).await;
+            }
+        }
+        Ok(&self.state)
+    }
+
     /// After a hydration abort: start again from the base backup.
     pub fn retry_hydration(&mut self) -> Result<(), Error> {
         if self.state.step != Step::HydrationAborted {
@@ -557,6 +610,13 @@ impl Runbook {
         self.state.authoritative = Target::Swarm;
         self.advance(Step::RolledBack, "rolled back by hand".into())
     }
+}
+
+/// The system's clock in UNIX seconds, for [`Runbook::drive`].
+pub fn system_clock() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// UBI-CUT-008: the start of a run of samples above `factor × baseline`
