@@ -86,7 +86,7 @@ fn main() -> ExitCode {
     };
     // Moving bytes between a socket and a pipe needs one thread; a
     // multi-thread runtime wakes another for every chunk and, measured with
-    // backup-speed, doubled the verify's CPU.
+    // the backup_speed benchmark, doubled the verify's CPU.
     let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

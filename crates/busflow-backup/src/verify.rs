@@ -165,7 +165,7 @@ async fn connect(url: &str) -> Result<Client, String> {
 /// The work is moving bytes from a socket into `pg_restore`'s pipe; run
 /// it on a current-thread runtime where you can: on a multi-thread one,
 /// every chunk of the download wakes another thread (measured with
-/// `examples/backup-speed`: twice the CPU, and a slower data section on a
+/// the `backup_speed` benchmark: twice the CPU, and a slower data section on a
 /// two-core machine).
 pub async fn verify(
     source: &dyn ObjectStore,
