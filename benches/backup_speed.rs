@@ -355,7 +355,10 @@ fn main() -> ExitCode {
     // `cargo bench` passes `--bench`; `cargo test` runs a smoke round.
     let full = args.iter().any(|a| a == "--bench");
     let numbers: Vec<u64> = args.iter().filter_map(|a| a.parse().ok()).collect();
-    let megabytes = numbers.first().copied().unwrap_or(if full { 500 } else { 2 });
+    let megabytes = numbers
+        .first()
+        .copied()
+        .unwrap_or(if full { 500 } else { 2 });
     let rounds = numbers
         .get(1)
         .and_then(|&r| usize::try_from(r).ok())

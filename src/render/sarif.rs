@@ -1,37 +1,76 @@
-//! SARIF 2.1.0 for GitHub code scanning: one run, the catalog as the
+//! SARIF 2.1.0 for GitHub code scanning, built from `serde-sarif`'s types
+//! (generated from the published schema): one run, the catalog as the
 //! driver's rules, one result per finding with a relative location.
 
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
+    Tool, ToolComponent,
+};
 
 use super::Report;
 use crate::Rule;
 use crate::finding::{Finding, Severity};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SRCROOT: &str = "%SRCROOT%";
 
-fn level(severity: Severity) -> &'static str {
+/// What stays unencoded in a URI path: RFC 3986's unreserved characters,
+/// sub-delimiters, `:`, `@` and `/`.
+const PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'/');
+
+fn level(severity: Severity) -> ResultLevel {
     match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "note",
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Info => ResultLevel::Note,
     }
 }
 
-fn rule_descriptor(id: &str, title: &str, severity: Severity) -> Value {
-    json!({
-        "id": id,
-        "name": id,
-        "shortDescription": { "text": title },
-        "fullDescription": { "text": title },
-        "help": { "text": format!("{id}: {title}. See CONTRACTS.md for the clause.") },
-        "defaultConfiguration": { "level": level(severity) },
-    })
+fn text(t: impl Into<String>) -> MultiformatMessageString {
+    MultiformatMessageString::builder().text(t.into()).build()
+}
+
+fn rule_descriptor(id: &str, title: &str, severity: Severity) -> ReportingDescriptor {
+    ReportingDescriptor::builder()
+        .id(id.to_owned())
+        .name(id.to_owned())
+        .short_description(text(title))
+        .full_description(text(title))
+        .help(text(format!(
+            "{id}: {title}. See CONTRACTS.md for the clause."
+        )))
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(serde_json::to_value(level(severity)).unwrap_or_default())
+                .build(),
+        )
+        .build()
 }
 
 pub(super) fn render(report: &Report, catalog: &[&'static Rule]) -> String {
-    let mut rules: Vec<Value> = catalog
+    let mut rules: Vec<ReportingDescriptor> = catalog
         .iter()
         .map(|r| rule_descriptor(r.id, r.title, r.severity))
         .collect();
@@ -43,71 +82,85 @@ pub(super) fn render(report: &Report, catalog: &[&'static Rule]) -> String {
             rules.push(rule_descriptor(f.rule_id, f.rule_id, f.severity));
         }
     }
-    let results: Vec<Value> = report
+    let results: Vec<SarifResult> = report
         .findings()
         .iter()
         .map(|f| result(f, ids.iter().position(|id| *id == f.rule_id).unwrap_or(0)))
         .collect();
-    let doc = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "busflow",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://example.invalid/busflow",
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": { "%SRCROOT%": { "description": { "text": "the checked repository's root" } } },
-            "results": results,
-        }],
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    let driver = ToolComponent::builder()
+        .name("busflow".to_owned())
+        .version(env!("CARGO_PKG_VERSION").to_owned())
+        .information_uri("https://example.invalid/busflow".to_owned())
+        .rules(rules)
+        .build();
+    let root = ArtifactLocation::builder()
+        .description(
+            Message::builder()
+                .text("the checked repository's root".to_owned())
+                .build(),
+        )
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .column_kind(serde_json::Value::from("unicodeCodePoints"))
+        .original_uri_base_ids(BTreeMap::from([(SRCROOT.to_owned(), root)]))
+        .results(results)
+        .build();
+    let doc = Sarif::builder()
+        .schema(SCHEMA.to_owned())
+        .version(serde_json::Value::from("2.1.0"))
+        .runs(vec![run])
+        .build();
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
 }
 
-fn result(f: &Finding, rule_index: usize) -> Value {
-    let mut region = json!({ "startLine": f.start.line, "startColumn": f.start.column });
+fn result(f: &Finding, rule_index: usize) -> SarifResult {
+    let mut region = Region::builder()
+        .start_line(i64::from(f.start.line))
+        .start_column(i64::from(f.start.column))
+        .build();
     if let Some(end) = f.end {
-        region["endLine"] = json!(end.line);
+        region.end_line = Some(i64::from(end.line));
         // SARIF's end column is exclusive; ours is inclusive.
-        region["endColumn"] = json!(end.column + 1);
+        region.end_column = Some(i64::from(end.column) + 1);
     }
-    let text = if f.help.is_empty() {
+    let message = if f.help.is_empty() {
         f.message.clone()
     } else {
         format!("{}\nhelp: {}", f.message, f.help)
     };
-    json!({
-        "ruleId": f.rule_id,
-        "ruleIndex": rule_index,
-        "level": level(f.severity),
-        "message": { "text": text },
-        "locations": [{ "physicalLocation": {
-            "artifactLocation": { "uri": uri_path(&f.file_uri()), "uriBaseId": "%SRCROOT%" },
-            "region": region,
-        }}],
-    })
+    let location = PhysicalLocation::builder()
+        .artifact_location(
+            ArtifactLocation::builder()
+                .uri(uri_path(&f.file_uri()))
+                .uri_base_id(SRCROOT.to_owned())
+                .build(),
+        )
+        .region(region)
+        .build();
+    SarifResult::builder()
+        .rule_id(f.rule_id.to_owned())
+        .rule_index(i64::try_from(rule_index).unwrap_or(i64::MAX))
+        .level(level(f.severity))
+        .message(Message::builder().text(message).build())
+        .locations(vec![
+            Location::builder().physical_location(location).build(),
+        ])
+        .build()
 }
 
 /// A relative path as an RFC 3986 URI reference: bytes outside the
 /// unreserved, sub-delimiter and path characters are percent-encoded.
 fn uri_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    utf8_percent_encode(path, PATH).to_string()
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
     use crate::finding::{Pos, test_finding};
 
