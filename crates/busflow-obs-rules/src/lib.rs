@@ -22,7 +22,7 @@
 //!         annotations: {runbook_url: "https://runbooks.example/llm"}
 //! "#;
 //! let checked = check_rule_file(Path::new("rules/llm.yml"), yaml, &Config::default());
-//! let ids: Vec<_> = checked.findings.iter().map(|f| (f.rule_id, f.line)).collect();
+//! let ids: Vec<_> = checked.findings.iter().map(|f| (f.rule_id, f.start.line)).collect();
 //! assert_eq!(ids, [("OBS-002", 5)]); // a custom metric without `cardinality_budget`
 //! ```
 //!
