@@ -402,66 +402,64 @@ impl Root {
         want: &dyn Fn(&Path) -> bool,
     ) -> Result<Walk, ReadError> {
         let mut walk = Walk::default();
-        self.walk_dir(Path::new(""), descend, want, &mut walk)?;
-        walk.files.sort();
-        walk.skipped.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(walk)
-    }
-
-    fn walk_dir(
-        &self,
-        relative: &Path,
-        descend: &dyn Fn(&Path) -> bool,
-        want: &dyn Fn(&Path) -> bool,
-        walk: &mut Walk,
-    ) -> Result<(), ReadError> {
-        let dir = self.dir.join(relative);
-        let mut entries: Vec<_> = std::fs::read_dir(&dir)
-            .map_err(|e| ReadError::io(&dir, e))?
-            .collect::<Result<_, _>>()
-            .map_err(|e| ReadError::io(&dir, e))?;
-        entries.sort_by_key(std::fs::DirEntry::file_name);
-        for entry in entries {
-            let rel = relative.join(entry.file_name());
+        // walkdir does the descent: links are not followed, so a link to a
+        // folder is an entry of its own and never a way into a loop.
+        let mut entries = walkdir::WalkDir::new(&self.dir)
+            .follow_links(false)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter();
+        while let Some(entry) = entries.next() {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&self.dir).to_path_buf();
+                ReadError::io(&path, std::io::Error::from(e))
+            })?;
             let path = entry.path();
-            let kind = FileKind::of(entry.file_type().map_err(|e| ReadError::io(&path, e))?);
+            let rel = path.strip_prefix(&self.dir).unwrap_or(path).to_path_buf();
             let skip = |reason: String, walk: &mut Walk| {
                 walk.skipped.push(Skipped {
                     path: rel.clone(),
                     reason,
                 });
             };
-            match kind {
+            match FileKind::of(entry.file_type()) {
                 FileKind::Directory => {
-                    if descend(&rel) {
-                        self.walk_dir(&rel, descend, want, walk)?;
+                    if !descend(&rel) {
+                        entries.skip_current_dir();
                     }
                 }
                 _ if !want(&rel) => {}
-                FileKind::Regular => match std::fs::metadata(&path) {
+                FileKind::Regular => match entry.metadata() {
                     Ok(m) if m.len() > self.limits.max_file_bytes => {
-                        skip(over_cap(self.limits.max_file_bytes), walk);
+                        skip(over_cap(self.limits.max_file_bytes), &mut walk);
                     }
                     _ => walk.files.push(rel.clone()),
                 },
-                FileKind::Symlink => match inside(&self.canonical, &path) {
+                FileKind::Symlink => match inside(&self.canonical, path) {
                     Err(ReadError::OutsideRoot { .. }) => {
-                        skip("a link that leads outside the folder".to_owned(), walk);
+                        skip("a link that leads outside the folder".to_owned(), &mut walk);
                     }
-                    Err(_) => skip("a link that leads nowhere".to_owned(), walk),
+                    Err(_) => skip("a link that leads nowhere".to_owned(), &mut walk),
                     Ok(target) => match std::fs::metadata(&target) {
                         Ok(m) if m.is_file() && m.len() <= self.limits.max_file_bytes => {
                             walk.files.push(rel.clone());
                         }
-                        Ok(m) if m.is_file() => skip(over_cap(self.limits.max_file_bytes), walk),
-                        Ok(m) => skip(format!("a link to {}", FileKind::of(m.file_type())), walk),
-                        Err(e) => skip(format!("unreadable link ({e})"), walk),
+                        Ok(m) if m.is_file() => {
+                            skip(over_cap(self.limits.max_file_bytes), &mut walk);
+                        }
+                        Ok(m) => skip(
+                            format!("a link to {}", FileKind::of(m.file_type())),
+                            &mut walk,
+                        ),
+                        Err(e) => skip(format!("unreadable link ({e})"), &mut walk),
                     },
                 },
-                other => skip(other.to_string(), walk),
+                other => skip(other.to_string(), &mut walk),
             }
         }
-        Ok(())
+        walk.files.sort();
+        walk.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(walk)
     }
 }
 
