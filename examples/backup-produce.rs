@@ -5,18 +5,24 @@
 //!
 //! ```text
 //! backup-produce --endpoint https://… --bucket B [--prefix P] [--ca FILE]
+//!                [--format human|json|sarif] [--fail-on SEVERITY] [--select ID,...] [--ignore ID,...]
 //! ```
 //!
 //! Secrets come from the environment: `BUSFLOW_S3_ACCESS_KEY`,
 //! `BUSFLOW_S3_SECRET_KEY`, `BUSFLOW_PRODUCE_DATABASE_URL`.
-//! Exit codes: 0 uploaded, 1 could not run or the dump failed.
+//! The dump is a BACKUP-004 finding: information when it was uploaded, an
+//! error when pg_dump failed (nothing is left in the bucket). Exit codes: 0
+//! uploaded, 2 the dump failed, 1 could not run.
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use busflow::Finding;
 use busflow::backup::{RemoteConfig, S3Store, Secret, UtcTime, find_program, produce};
 use clap::Parser;
 
@@ -42,13 +48,17 @@ struct Args {
     /// The remote's name in messages.
     #[arg(long, default_value = "hetzner-s3")]
     remote: String,
+    #[command(flatten)]
+    output: output::Output,
 }
 
 fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("the environment variable {name} is not set"))
 }
 
-async fn run(args: &Args) -> Result<String, String> {
+/// The dump as a finding (a failed dump is one too), or why nothing could
+/// run.
+async fn run(args: &Args, at: &Path) -> Result<Finding, String> {
     let mut config = RemoteConfig::new(
         &args.remote,
         &args.endpoint,
@@ -62,7 +72,7 @@ async fn run(args: &Args) -> Result<String, String> {
     }
     let store = S3Store::new(config).map_err(|e| e.to_string())?;
     let pg_dump = find_program("pg_dump").map_err(|e| e.to_string())?;
-    let produced = produce(
+    match produce(
         &pg_dump,
         &env("BUSFLOW_PRODUCE_DATABASE_URL")?,
         &store,
@@ -70,13 +80,10 @@ async fn run(args: &Args) -> Result<String, String> {
         UtcTime::now(),
     )
     .await
-    .map_err(|e| e.to_string())?;
-    Ok(format!(
-        "{} {} bytes in {:.1} s",
-        produced.name,
-        produced.bytes,
-        produced.duration.as_secs_f64()
-    ))
+    {
+        Ok(produced) => Ok(produced.finding(at)),
+        Err(e) => e.finding(at).ok_or_else(|| e.to_string()),
+    }
 }
 
 fn main() -> ExitCode {
@@ -84,6 +91,11 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(code) => return code,
     };
+    let selection = match args.output.selection("backup-produce") {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let at = PathBuf::from(format!("{}/{}/{}", args.endpoint, args.bucket, args.prefix));
     // Moving bytes between a socket and a pipe needs one thread; a
     // multi-thread runtime wakes another for every chunk and, measured with
     // the backup_speed benchmark, doubled the verify's CPU.
@@ -91,12 +103,9 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())
-        .and_then(|rt| rt.block_on(run(&args)));
+        .and_then(|rt| rt.block_on(run(&args, &at)));
     match result {
-        Ok(line) => {
-            println!("{line}");
-            ExitCode::SUCCESS
-        }
+        Ok(finding) => args.output.finish(vec![finding], &selection),
         Err(e) => {
             eprintln!("backup-produce: error: {e}");
             ExitCode::from(1)

@@ -5,10 +5,16 @@
 //! ```text
 //! dr-drill-report --root REPO --dump KEY --ttr-seconds N [--issue TEXT]... [--remediation TEXT]...
 //!                 --tenants N --sla 99.5 [--major-change YYYY-MM-DD]
+//!                 [--format human|json|sarif] [--fail-on SEVERITY] [--select ID,...] [--ignore ID,...]
 //! ```
+//!
+//! The next due date is a BACKUP-020 finding at the record: information,
+//! or a warning when it has already passed.
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,14 +51,8 @@ struct Args {
     /// The last major change, `YYYY-MM-DD`.
     #[arg(long)]
     major_change: Option<String>,
-}
-
-fn date(text: &str) -> Option<UtcTime> {
-    let mut parts = text.split('-');
-    let year = parts.next()?.parse().ok()?;
-    let month = parts.next()?.parse().ok()?;
-    let day = parts.next()?.parse().ok()?;
-    UtcTime::ymd_hm(year, month, day, 0, 0)
+    #[command(flatten)]
+    output: output::Output,
 }
 
 fn main() -> ExitCode {
@@ -60,7 +60,11 @@ fn main() -> ExitCode {
         Ok(a) => a,
         Err(code) => return code,
     };
-    let change = match args.major_change.as_deref().map(date) {
+    let selection = match args.output.selection("dr-drill-report") {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let change = match args.major_change.as_deref().map(UtcTime::parse_date) {
         Some(None) => {
             eprintln!("dr-drill-report: error: --major-change must be YYYY-MM-DD");
             return ExitCode::from(1);
@@ -76,19 +80,16 @@ fn main() -> ExitCode {
         issues_found: args.issues,
         remediation: args.remediations,
     };
-    match result.write(&args.root) {
-        Ok(path) => println!("recorded {}", path.display()),
+    let record = match result.write(&args.root) {
+        Ok(path) => path,
         Err(e) => {
             eprintln!("dr-drill-report: error: {e}");
             return ExitCode::from(1);
         }
-    }
+    };
+    eprintln!("dr-drill-report: recorded {}", record.display());
     let cadence = Cadence::for_tier(args.tenants, args.sla);
     let due = next_drill(Some(now), cadence, change, now);
-    let by = due.by.civil();
-    println!(
-        "next drill ({cadence:?}, by {}): {:04}-{:02}-{:02}",
-        due.reason, by.year, by.month, by.day
-    );
-    ExitCode::SUCCESS
+    args.output
+        .finish(vec![due.finding(cadence, &record)], &selection)
 }

@@ -7,18 +7,25 @@
 //! ```text
 //! volume-resize [--payload FILE|-] [--listen 127.0.0.1:9095] [--dry-run]
 //!               [--no-ssh] [--ssh-user root] [--known-hosts FILE]
+//!               [--format human|json|sarif] [--fail-on SEVERITY] [--select ID,...] [--ignore ID,...]
 //! ```
+//!
+//! A payload's outcome is reported as SWARM-OPS-003 findings at each
+//! volume's mountpoint: a volume at the cap is an error (exit 2), the rest
+//! information. The receiver (`--listen`) prints a line per volume.
 
 #[path = "support/cli.rs"]
 mod cli;
+#[path = "support/output.rs"]
+mod output;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use busflow::swarm::hetzner::{
-    Grow, HetznerClient, ResizePolicy, Token, VolumeOutcome, critical_volumes, handle,
-    serve_webhook,
+    AlertedVolume, Grow, HetznerClient, ResizePolicy, Token, VolumeOutcome, critical_volumes,
+    handle, serve_webhook,
 };
 use clap::Parser;
 
@@ -51,57 +58,39 @@ struct Args {
     /// The Hetzner Cloud API.
     #[arg(long, default_value = HetznerClient::DEFAULT_BASE)]
     hetzner_api: String,
+    #[command(flatten)]
+    output: output::Output,
 }
 
-fn say(outcome: &VolumeOutcome, id: u64) -> String {
-    match outcome {
-        VolumeOutcome::Resized {
-            from_gb,
-            to_gb,
-            next,
-        } => {
-            format!("volume {id}: resized {from_gb} → {to_gb} GB; {next}")
-        }
-        VolumeOutcome::WouldResize { from_gb, to_gb } => {
-            format!("volume {id}: would resize {from_gb} → {to_gb} GB (dry run)")
-        }
-        VolumeOutcome::CoolingDown { until } => format!(
-            "volume {id}: resized within the cooldown; nothing to do until {}",
-            busflow::swarm::hetzner::rfc3339(*until)
-        ),
-        VolumeOutcome::AtCap { size_gb } => format!(
-            "volume {id}: at the cap ({size_gb} GB): a human must act (move data, add a volume)"
-        ),
-    }
-}
-
+/// Handles every critical volume of a payload, in order.
 async fn run_payload(
     client: &HetznerClient,
     grow: &Grow,
     dry_run: bool,
     body: &[u8],
-) -> Result<(String, bool), String> {
+) -> Result<Vec<(AlertedVolume, VolumeOutcome)>, String> {
     let volumes = critical_volumes(body).map_err(|e| e.to_string())?;
-    let mut out = String::new();
-    let mut at_cap = false;
     if volumes.is_empty() {
-        out.push_str("no firing VolumeUsageCritical alert names a Hetzner volume\n");
+        eprintln!("volume-resize: no firing VolumeUsageCritical alert names a Hetzner volume");
     }
+    let mut out = Vec::new();
     for v in volumes {
         let o = handle(client, &ResizePolicy::default(), &v, grow, dry_run)
             .await
             .map_err(|e| format!("volume {}: {e}", v.id))?;
-        at_cap |= matches!(o, VolumeOutcome::AtCap { .. });
-        out.push_str(&say(&o, v.id));
-        out.push('\n');
+        out.push((v, o));
     }
-    Ok((out, at_cap))
+    Ok(out)
 }
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args = match cli::parse::<Args>() {
         Ok(a) => a,
+        Err(code) => return code,
+    };
+    let selection = match args.output.selection("volume-resize") {
+        Ok(s) => s,
         Err(code) => return code,
     };
     let Ok(token) = std::env::var("HCLOUD_TOKEN") else {
@@ -139,7 +128,11 @@ async fn main() -> ExitCode {
                 let client = Arc::clone(&client);
                 let grow = grow.clone();
                 async move {
-                    let (text, _) = run_payload(&client, &grow, dry_run, &body).await?;
+                    let handled = run_payload(&client, &grow, dry_run, &body).await?;
+                    let text: String = handled
+                        .iter()
+                        .map(|(v, o)| o.describe(v.id) + "\n")
+                        .collect();
                     print!("{text}");
                     Ok(text)
                 }
@@ -181,13 +174,9 @@ async fn main() -> ExitCode {
         },
     };
     match run_payload(&client, &grow, args.dry_run, &body).await {
-        Ok((text, at_cap)) => {
-            print!("{text}");
-            if at_cap {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            }
+        Ok(handled) => {
+            let findings = handled.iter().map(|(v, o)| o.finding(v)).collect();
+            args.output.finish(findings, &selection)
         }
         Err(e) => {
             eprintln!("volume-resize: error: {e}");

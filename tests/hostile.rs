@@ -293,6 +293,9 @@ fn usage_errors_exit_1_and_unoffered_formats_are_refused() {
         "quorum-plan",
         "drift-check",
         "backup-verify",
+        "backup-produce",
+        "dr-drill-report",
+        "volume-resize",
     ] {
         let ran = run(dir.path(), name, &["--format", "xml"]);
         assert_eq!(ran.code, Some(1), "{name}: {}", ran.all());

@@ -9,7 +9,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use busflow_diag::Pos;
+
+use crate::catalog::BACKUP_020;
 use crate::utc::UtcTime;
+use crate::{Finding, Severity};
 
 /// How often drills run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +76,35 @@ pub fn next_drill(
         by,
         overdue: now > by,
         reason,
+    }
+}
+
+impl Due {
+    /// The deadline as a BACKUP-020 finding at `record` (the drill's
+    /// record): information while it lies ahead, a warning once it has
+    /// passed.
+    pub fn finding(&self, cadence: Cadence, record: &Path) -> Finding {
+        let by = self.by.date_string();
+        if self.overdue {
+            Finding::new(
+                &BACKUP_020,
+                record,
+                Pos::START,
+                format!(
+                    "the next DR drill ({cadence:?}, by {}) was due {by}",
+                    self.reason
+                ),
+            )
+            .with_severity(Severity::Warning)
+            .with_help("run the drill now and record it with dr-drill-report")
+        } else {
+            Finding::new(
+                &BACKUP_020,
+                record,
+                Pos::START,
+                format!("next DR drill ({cadence:?}, by {}): {by}", self.reason),
+            )
+        }
     }
 }
 

@@ -111,6 +111,26 @@ pub enum ErrorKind {
 }
 
 impl Error {
+    /// The error as a finding of the clause it breaks, at `at`, when it is
+    /// the contract failing rather than a run that could not happen: a dump
+    /// that failed and was not kept is a BACKUP-004 error. `None` for the
+    /// rest (configuration, I/O, a missing tool), which callers report as
+    /// "could not run".
+    pub fn finding(&self, at: &std::path::Path) -> Option<crate::Finding> {
+        match &self.kind {
+            ErrorKind::Dump { .. } => Some(
+                crate::Finding::new(
+                    &crate::catalog::BACKUP_004,
+                    at,
+                    busflow_diag::Pos::START,
+                    self.to_string(),
+                )
+                .with_help("read pg_dump's message above; nothing was left in the bucket, and the previous dumps are untouched"),
+            ),
+            _ => None,
+        }
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind

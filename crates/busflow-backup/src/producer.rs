@@ -29,6 +29,25 @@ pub struct Produced {
     pub duration: Duration,
 }
 
+impl Produced {
+    /// The dump as a BACKUP-004 finding (information) at `at`, the bucket
+    /// and prefix it went to.
+    pub fn finding(&self, at: &Path) -> crate::Finding {
+        crate::Finding::new(
+            &crate::catalog::BACKUP_004,
+            at,
+            busflow_diag::Pos::START,
+            format!(
+                "produced {} ({} bytes in {:.1} s)",
+                self.name,
+                self.bytes,
+                self.duration.as_secs_f64()
+            ),
+        )
+        .with_severity(crate::Severity::Info)
+    }
+}
+
 type Wait = Pin<Box<dyn Future<Output = std::io::Result<ExitStatus>> + Send>>;
 
 /// pg_dump's stdout, which at its end waits for pg_dump and turns a failed

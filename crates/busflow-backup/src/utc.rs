@@ -71,6 +71,21 @@ impl UtcTime {
         s.parse::<Timestamp>().ok().map(Self)
     }
 
+    /// Midnight UTC of a civil date written `YYYY-MM-DD`; `None` for
+    /// anything else (or a date that does not exist).
+    pub fn parse_date(s: &str) -> Option<Self> {
+        let date: Date = s.parse().ok()?;
+        // jiff also reads dates with a time or an offset; a date is all.
+        (date.to_string() == s).then_some(())?;
+        let zoned = date.to_zoned(TimeZone::UTC).ok()?;
+        Some(Self(zoned.timestamp()))
+    }
+
+    /// The civil date, `YYYY-MM-DD`.
+    pub fn date_string(self) -> String {
+        self.datetime().date().to_string()
+    }
+
     /// Seconds and nanoseconds since the Unix epoch (clamped to `jiff`'s
     /// range).
     pub fn from_unix(secs: i64, nanos: u32) -> Self {
@@ -223,6 +238,22 @@ mod tests {
         assert_eq!(at(2024, 12, 29).iso_week(), (2024, 52));
         assert_eq!(at(2021, 1, 3).iso_week(), (2020, 53));
         assert_eq!(at(2021, 1, 4).iso_week(), (2021, 1));
+    }
+
+    #[test]
+    fn dates_parse_and_print_as_yyyy_mm_dd() {
+        let d = UtcTime::parse_date("2026-02-28").expect("date");
+        assert_eq!(d, at(2026, 2, 28).add_seconds(-12 * 3600));
+        assert_eq!(d.date_string(), "2026-02-28");
+        for bad in [
+            "2026-02-29",
+            "2026-2-28",
+            "2026-02-28T00:00",
+            "28.02.2026",
+            "",
+        ] {
+            assert_eq!(UtcTime::parse_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

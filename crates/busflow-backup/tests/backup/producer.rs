@@ -33,6 +33,17 @@ async fn backup_004_pg_dump_streams_into_the_bucket_under_the_conventional_name(
         .await
         .expect("dump");
     assert_eq!(produced.name.key(), "nightly/pg_dump_20261122_0300.dump");
+    let f = produced.finding(std::path::Path::new("dumps/nightly/"));
+    assert_eq!(
+        (f.rule_id, f.severity),
+        ("BACKUP-004", busflow_backup::Severity::Info)
+    );
+    assert!(
+        f.message
+            .starts_with("produced nightly/pg_dump_20261122_0300.dump ("),
+        "{}",
+        f.message
+    );
     assert_eq!(
         DumpName::parse(produced.name.key())
             .expect("conforming")
@@ -100,6 +111,14 @@ async fn backup_004_a_failing_pg_dump_leaves_no_dump_and_no_password_in_the_erro
         store.list("").await.expect("list").is_empty(),
         "nothing named like a dump is left"
     );
+    // The failure is the clause's finding, with no password either.
+    let at = std::path::Path::new("https://s3/dumps");
+    let f = err.finding(at).expect("a failed dump is a finding");
+    assert_eq!(
+        (f.rule_id, f.severity),
+        ("BACKUP-004", busflow_backup::Severity::Error)
+    );
+    assert!(!f.message.contains("hunter2-secret"), "{}", f.message);
 }
 
 /// A stand-in `pg_dump` that records its arguments and `PGPASSWORD`, then

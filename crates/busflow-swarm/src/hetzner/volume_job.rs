@@ -15,7 +15,9 @@ use serde::Deserialize;
 
 use super::client::HetznerClient;
 use super::resize::{ResizeDecision, ResizePolicy};
+use crate::catalog::SWARM_OPS_003;
 use crate::error::{Error, ErrorKind};
+use crate::{Finding, Pos, Severity};
 
 /// The alert the job acts on.
 pub const ALERT: &str = "VolumeUsageCritical";
@@ -131,6 +133,47 @@ pub enum VolumeOutcome {
         /// The size.
         size_gb: u64,
     },
+}
+
+impl VolumeOutcome {
+    /// What happened to volume `id`, in a line.
+    pub fn describe(&self, id: u64) -> String {
+        match self {
+            Self::Resized {
+                from_gb,
+                to_gb,
+                next,
+            } => format!("volume {id}: resized {from_gb} → {to_gb} GB; {next}"),
+            Self::WouldResize { from_gb, to_gb } => {
+                format!("volume {id}: would resize {from_gb} → {to_gb} GB (dry run)")
+            }
+            Self::CoolingDown { until } => format!(
+                "volume {id}: resized within the cooldown; nothing to do until {}",
+                rfc3339(*until)
+            ),
+            Self::AtCap { size_gb } => format!(
+                "volume {id}: at the cap ({size_gb} GB): a human must act (move data, add a volume)"
+            ),
+        }
+    }
+
+    /// The outcome as a SWARM-OPS-003 finding at the volume's mountpoint:
+    /// a volume at the cap is an error (a human must act), anything else
+    /// information.
+    pub fn finding(&self, volume: &AlertedVolume) -> Finding {
+        let f = Finding::new(
+            &SWARM_OPS_003,
+            &volume.mountpoint,
+            Pos::START,
+            self.describe(volume.id),
+        );
+        match self {
+            Self::AtCap { .. } => f.with_help(
+                "move data off the volume or add a second one; the job never grows a volume past the cap",
+            ),
+            _ => f.with_severity(Severity::Info),
+        }
+    }
 }
 
 /// When the volume was last resized, from its own actions (newest first);
@@ -276,6 +319,38 @@ async fn grow_filesystem(grow: &Grow, volume: &AlertedVolume, to_gb: u64) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn swarm_ops_003_outcomes_are_findings_at_the_mountpoint_and_the_cap_is_an_error() {
+        let v = AlertedVolume {
+            id: 4711,
+            mountpoint: "/mnt/HC_Volume_4711".into(),
+            host: Some("10.0.1.5".into()),
+        };
+        let capped = VolumeOutcome::AtCap { size_gb: 100 }.finding(&v);
+        assert_eq!(
+            (capped.rule_id, capped.severity),
+            ("SWARM-OPS-003", Severity::Error)
+        );
+        assert_eq!(capped.file, PathBuf::from("/mnt/HC_Volume_4711"));
+        assert!(
+            capped.message.contains("a human must act"),
+            "{}",
+            capped.message
+        );
+        assert!(!capped.help.is_empty());
+        let resized = VolumeOutcome::Resized {
+            from_gb: 20,
+            to_gb: 30,
+            next: "grown over SSH".into(),
+        }
+        .finding(&v);
+        assert_eq!(resized.severity, Severity::Info);
+        assert_eq!(
+            resized.message,
+            "volume 4711: resized 20 → 30 GB; grown over SSH"
+        );
+    }
 
     #[test]
     fn swarm_ops_003_firing_critical_alerts_name_hetzner_volumes() {
