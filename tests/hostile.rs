@@ -286,23 +286,27 @@ fn usage_errors_exit_1_and_unoffered_formats_are_refused() {
     }
     // Every example that reports findings offers the same three formats,
     // and refuses any other before doing anything.
-    for name in [
-        "preflight",
-        "check-rules",
-        "check-swarm",
-        "quorum-plan",
-        "drift-check",
-        "backup-verify",
-        "backup-produce",
-        "dr-drill-report",
-        "volume-resize",
+    for (name, first) in [
+        ("preflight", None),
+        ("check-rules", None),
+        ("check-swarm", None),
+        ("cardinality-probe", None),
+        ("slo-report", None),
+        ("quorum-plan", None),
+        ("drift-check", None),
+        ("backup-verify", None),
+        ("backup-produce", None),
+        ("dr-drill-report", None),
+        ("volume-resize", None),
+        ("swarm-ops", Some("check-refs")),
+        ("ubicloud-cutover", Some("run")),
     ] {
-        let ran = run(dir.path(), name, &["--format", "xml"]);
-        assert_eq!(ran.code, Some(1), "{name}: {}", ran.all());
-        assert!(ran.stdout.is_empty(), "{name}: {}", ran.all());
-        let ran = run(dir.path(), name, &["--select", "NO-SUCH-RULE"]);
-        assert_eq!(ran.code, Some(1), "{name}: {}", ran.all());
-        assert!(ran.stdout.is_empty(), "{name}: {}", ran.all());
+        for bad in [["--format", "xml"], ["--select", "NO-SUCH-RULE"]] {
+            let args: Vec<&str> = first.into_iter().chain(bad).collect();
+            let ran = run(dir.path(), name, &args);
+            assert_eq!(ran.code, Some(1), "{name} {args:?}: {}", ran.all());
+            assert!(ran.stdout.is_empty(), "{name} {args:?}: {}", ran.all());
+        }
     }
     let module =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/infra/terraform/modules/swarm");
