@@ -87,12 +87,8 @@ async fn run(args: &Args, at: &Path) -> Result<Finding, String> {
 }
 
 fn main() -> ExitCode {
-    let args = match cli::parse::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let selection = match args.output.selection("backup-produce") {
-        Ok(s) => s,
+    let (args, selection) = match output::parse::<Args>("backup-produce", |a| &a.output) {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
     let at = PathBuf::from(format!("{}/{}/{}", args.endpoint, args.bucket, args.prefix));

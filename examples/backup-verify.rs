@@ -278,12 +278,8 @@ async fn demo(progress: Option<Progress>, pins: Option<&[Pin]>) -> Result<Verify
 }
 
 fn main() -> ExitCode {
-    let args = match cli::parse::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let selection = match args.output.selection("backup-verify") {
-        Ok(s) => s,
+    let (args, selection) = match output::parse::<Args>("backup-verify", |a| &a.output) {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
     // Moving bytes between a socket and a pipe needs one thread; a

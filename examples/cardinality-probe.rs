@@ -43,12 +43,8 @@ struct Args {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args = match cli::parse::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let selection = match args.output.selection("cardinality-probe") {
-        Ok(s) => s,
+    let (args, selection) = match output::parse::<Args>("cardinality-probe", |a| &a.output) {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
     let config = Config::default();

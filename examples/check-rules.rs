@@ -32,12 +32,8 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match cli::parse::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let selection = match args.output.selection("check-rules") {
-        Ok(s) => s,
+    let (args, selection) = match output::parse::<Args>("check-rules", |a| &a.output) {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
     let config = Config::default();

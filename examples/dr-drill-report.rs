@@ -56,12 +56,8 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match cli::parse::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let selection = match args.output.selection("dr-drill-report") {
-        Ok(s) => s,
+    let (args, selection) = match output::parse::<Args>("dr-drill-report", |a| &a.output) {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
     let change = match args.major_change.as_deref().map(UtcTime::parse_date) {

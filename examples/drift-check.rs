@@ -92,12 +92,8 @@ async fn route(report: &DriftReport, args: &Args) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args = match cli::parse::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let selection = match args.report.selection("drift-check") {
-        Ok(s) => s,
+    let (args, selection) = match output::parse::<Args>("drift-check", |a| &a.report) {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
     // A URL the token may not go to is a configuration error: refuse it

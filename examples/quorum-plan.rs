@@ -51,12 +51,8 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = match cli::parse::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let selection = match args.output.selection("quorum-plan") {
-        Ok(s) => s,
+    let (args, selection) = match output::parse::<Args>("quorum-plan", |a| &a.output) {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
     let module = match Module::load(&args.module) {

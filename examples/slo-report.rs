@@ -44,12 +44,8 @@ struct Args {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args = match cli::parse::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let selection = match args.output.selection("slo-report") {
-        Ok(s) => s,
+    let (args, selection) = match output::parse::<Args>("slo-report", |a| &a.output) {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
     if busflow::obs_rules::parse_duration(&args.window).is_none() {

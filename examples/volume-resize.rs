@@ -85,12 +85,8 @@ async fn run_payload(
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args = match cli::parse::<Args>() {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
-    let selection = match args.output.selection("volume-resize") {
-        Ok(s) => s,
+    let (args, selection) = match output::parse::<Args>("volume-resize", |a| &a.output) {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
     let Ok(token) = std::env::var("HCLOUD_TOKEN") else {

@@ -47,12 +47,22 @@ mod tests {
     use crate::Severity;
 
     #[test]
-    fn ids_are_unique_across_crates() {
+    fn ids_are_unique_across_crates_and_every_rule_has_a_title_and_its_owner() {
         let rules = catalog();
         let mut ids: Vec<&str> = rules.iter().map(|r| r.id).collect();
         ids.sort_unstable();
         ids.dedup();
-        assert_eq!(ids.len(), rules.len());
+        assert_eq!(ids.len(), rules.len(), "duplicate rule IDs");
+        for c in catalogs() {
+            for r in c.rules() {
+                assert!(!r.title.is_empty() && !r.title.ends_with('.'), "{}", r.id);
+                assert_eq!(r.owner, c.owner(), "{}", r.id);
+                assert_eq!(c.find(r.id), Ok(r), "{}", r.id);
+            }
+            let lower = c.rules()[0].id.to_ascii_lowercase();
+            let err = c.find(&lower).expect_err("IDs are case-sensitive");
+            assert!(err.to_string().contains(c.rules()[0].id), "{err}");
+        }
     }
 
     #[cfg(all(feature = "swarm", feature = "backup"))]

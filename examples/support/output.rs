@@ -26,6 +26,21 @@ pub struct Output {
     pub ignore: Vec<String>,
 }
 
+/// Parses an example's arguments and checks the selection its `Output`
+/// (`output(args)`) names: a usage error or a pattern that matches no rule
+/// is exit 1 before any work is done.
+// The subcommand examples (swarm-ops, ubicloud-cutover) hold their Output
+// in a subcommand and call [`Output::selection`] there.
+#[allow(dead_code)]
+pub fn parse<T: clap::Parser>(
+    name: &str,
+    output: impl Fn(&T) -> &Output,
+) -> Result<(T, Selection), ExitCode> {
+    let args = crate::cli::parse::<T>()?;
+    let selection = output(&args).selection(name)?;
+    Ok((args, selection))
+}
+
 impl Output {
     /// The selection the flags name, checked before any work is done: a
     /// pattern that matches no rule is a usage error (exit 1).

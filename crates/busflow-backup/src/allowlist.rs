@@ -87,13 +87,7 @@ impl SoftFkAllowlist {
     pub fn load(path: &Path) -> Result<Self, Error> {
         let text = busflow_fs::read_arg(path, &busflow_fs::Limits::default())
             .map_err(busflow_fs::ReadError::into_io)
-            .map_err(|e| {
-                err(
-                    path,
-                    Pos { line: 1, column: 1 },
-                    format!("a readable file ({e})"),
-                )
-            })?;
+            .map_err(|e| err(path, Pos::START, format!("a readable file ({e})")))?;
         Self::parse(path, &text)
     }
 

@@ -54,11 +54,7 @@ impl PinFile {
         {
             Ok(text) => Self::parse(path, &text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(err(
-                path,
-                Pos { line: 1, column: 1 },
-                format!("a readable file ({e})"),
-            )),
+            Err(e) => Err(err(path, Pos::START, format!("a readable file ({e})"))),
         }
     }
 
@@ -113,7 +109,7 @@ impl PinFile {
         DumpName::parse(&pin.key).map_err(|r| {
             err(
                 path,
-                Pos { line: 1, column: 1 },
+                Pos::START,
                 format!("a conforming dump name to pin ({r})"),
             )
         })?;
@@ -131,11 +127,7 @@ impl PinFile {
             .and_then(|()| std::fs::rename(&tmp, path))
             .map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
-                err(
-                    path,
-                    Pos { line: 1, column: 1 },
-                    format!("a writable file ({e})"),
-                )
+                err(path, Pos::START, format!("a writable file ({e})"))
             })?;
         Ok(file)
     }

@@ -109,7 +109,7 @@ fn err_for(
     )
 }
 
-const START: Pos = Pos { line: 1, column: 1 };
+const START: Pos = Pos::START;
 
 /// The allow-list a verify reads when its settings name none, relative to
 /// the working directory (the infrastructure repository's root in CI).

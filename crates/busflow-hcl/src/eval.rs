@@ -160,7 +160,7 @@ impl<'m> Env<'m> {
         let Some(block) = self.module.variable(name) else {
             return Err(Unknown {
                 file: self.module.anchor(),
-                pos: Pos { line: 1, column: 1 },
+                pos: Pos::START,
                 source: format!("var.{name}"),
                 why: format!("no `variable \"{name}\"` in the module"),
             });

@@ -186,7 +186,7 @@ pub fn check_documented(files: &[RuleFile], anchor: &Path) -> Vec<Finding> {
         });
         let Some((file, rule)) = found else {
             out.push(
-                Finding::new(&OBS_007, anchor, Pos { line: 1, column: 1 }, format!("the rule set has no `{}` alert ({})", doc.name, doc.source))
+                Finding::new(&OBS_007, anchor, Pos::START, format!("the rule set has no `{}` alert ({})", doc.name, doc.source))
                     .with_help(format!("add it; `busflow_obs_rules::generate(\"{}\")` writes it with its threshold and for", doc.query_language)),
             );
             continue;

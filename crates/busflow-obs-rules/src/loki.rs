@@ -14,7 +14,7 @@ pub const RETENTION_PERIOD: &str = "336h";
 
 /// OBS-009 findings of a `loki.yaml`.
 pub fn check_loki_config(path: &Path, text: &str) -> Vec<Finding> {
-    let top = Pos { line: 1, column: 1 };
+    let top = Pos::START;
     let docs = match yaml::parse(text) {
         Ok(d) => d,
         Err(e) => {
@@ -93,7 +93,7 @@ pub fn check_lifecycle(path: &Path, text: &str, chunk_prefix: &str) -> Vec<Findi
         Ok(r) => r,
         Err(message) => {
             return vec![
-                Finding::new(&OBS_009, path, Pos { line: 1, column: 1 }, message)
+                Finding::new(&OBS_009, path, Pos::START, message)
                     .with_help("give the lifecycle configuration as S3 JSON or XML"),
             ];
         }

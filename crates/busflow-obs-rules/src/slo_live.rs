@@ -190,7 +190,7 @@ pub fn findings(live: &[LiveSlo]) -> Vec<Finding> {
     let mut out = Vec::new();
     for l in live {
         let file = PathBuf::from(format!("slo/{}", l.slo.id));
-        let at = busflow_yaml::Pos { line: 1, column: 1 };
+        let at = busflow_yaml::Pos::START;
         let before = out.len();
         if l.status.feature_freeze {
             out.push(

@@ -12,7 +12,7 @@ pub(crate) fn document(path: &Path, text: &str) -> Result<Node, Error> {
         .map_err(|e| Error::file(path, e.pos, None, format!("YAML syntax: {}", e.message)))?;
     match docs.len() {
         0 => Ok(Node {
-            pos: Pos { line: 1, column: 1 },
+            pos: Pos::START,
             value: busflow_yaml::Value::Map(Vec::new()),
         }),
         1 => Ok(docs.into_iter().next().unwrap_or_else(|| unreachable!())),

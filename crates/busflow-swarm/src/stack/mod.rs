@@ -244,13 +244,8 @@ pub fn check_stack(
     };
     let Some(root) = docs.first() else {
         return vec![
-            Finding::new(
-                &SWARM_COMPOSE_012,
-                path,
-                Pos { line: 1, column: 1 },
-                "the file is empty",
-            )
-            .with_help("a stack file declares `services:`"),
+            Finding::new(&SWARM_COMPOSE_012, path, Pos::START, "the file is empty")
+                .with_help("a stack file declares `services:`"),
         ];
     };
     let services: Vec<Service<'_>> = root

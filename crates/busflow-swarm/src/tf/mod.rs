@@ -72,7 +72,7 @@ fn missing(
     message: impl Into<String>,
     help: impl Into<String>,
 ) -> Finding {
-    Finding::new(rule, module.anchor(), Pos { line: 1, column: 1 }, message).with_help(help)
+    Finding::new(rule, module.anchor(), Pos::START, message).with_help(help)
 }
 
 /// A "cannot tell" warning at the expression that could not be evaluated.
